@@ -1,0 +1,166 @@
+#!/usr/bin/env tsx
+/** The one entry point: data | train | train-classifier | evaluate | bench | report. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { join, resolve } from 'node:path';
+import { BACKENDS, parseBackendName, useBackend } from './models/backend';
+import { CLASS_NAMES, downloadFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
+import { DEFAULT_CLASSES, loadShoes, validateClasses } from './models/data/shoes';
+import { MODEL_KINDS } from './models/types';
+import { parseModelKind } from './models/registry';
+
+export function parseInteger(flag: string, min = Number.MIN_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${flag}: expected an integer ≥ ${min}, found '${value}'`);
+    }
+    return n;
+  };
+}
+
+export function parsePositiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag}: expected a number > 0, found '${value}'`);
+    return n;
+  };
+}
+
+export function parseClasses(value: string): number[] {
+  const classes = value.split(',').map((v) => Number(v.trim()));
+  try {
+    validateClasses(classes.map((c) => (Number.isNaN(c) ? -1 : c)));
+  } catch (error) {
+    throw new InvalidArgumentError(`--classes: ${(error as Error).message.replace(/^classes: /, '')} (from '${value}')`);
+  }
+  return classes;
+}
+
+const backendOption = () =>
+  new Option('--backend <name>', `TensorFlow.js backend (default $TFJS_BACKEND or tensorflow)`).choices(BACKENDS as unknown as string[]);
+const dataDirOption = () => new Option('--data-dir <dir>', 'folder with the four Fashion-MNIST .gz files (default $FASHION_MNIST_DIR, then .cache/fashion-mnist)');
+
+async function announceBackend(name?: string) {
+  const info = await useBackend(name ? parseBackendName(name) : undefined);
+  console.error(`[vae-vs-gan] ${info.description}`);
+  return info;
+}
+
+const program = new Command('vae-vs-gan')
+  .description('VAE vs GAN on Fashion-MNIST shoes and sandals: training, metrics, goldens, benchmarks, report')
+  .showHelpAfterError()
+  .allowExcessArguments(false);
+
+program
+  .command('data')
+  .description('verify the Fashion-MNIST files (sha256, IDX headers) and print the shoe subset; --download fetches them')
+  .addOption(dataDirOption())
+  .option('--download', 'download the official files into the cache folder (checksums verified)')
+  .option('--classes <list>', 'comma-separated class ids', parseClasses, [...DEFAULT_CLASSES])
+  .action(async (o) => {
+    if (o.download) {
+      const dir = await downloadFashionMnist(o.dataDir ? resolve(o.dataDir) : undefined, (file, got, total) => {
+        process.stderr.write(`\r${file}: ${(got / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB`);
+      });
+      process.stderr.write('\n');
+      console.log(`downloaded and verified into ${dir}`);
+    }
+    const dir = resolveDataDir(o.dataDir);
+    for (const split of ['train', 'test'] as const) {
+      const raw = readSplit(split, dir);
+      const subset = loadShoes(split, o.classes, dir);
+      const perClass = o.classes.map((c: number) => `${CLASS_NAMES[c]} ${subset.labels.filter((l) => l === c).length}`).join(', ');
+      console.log(`${split}: ${raw.count} images verified; subset: ${perClass}`);
+    }
+  });
+
+program
+  .command('train')
+  .description('train one model with a seeded custom loop; writes checkpoints, manifest and log.jsonl')
+  .addOption(new Option('--model <kind>', 'model to train').choices(MODEL_KINDS as unknown as string[]).makeOptionMandatory())
+  .option('--steps <n>', 'training steps', parseInteger('--steps', 1))
+  .option('--epochs <n>', 'training epochs (instead of --steps)', parseInteger('--epochs', 1))
+  .option('--batch <n>', 'batch size', parseInteger('--batch', 1), 64)
+  .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)
+  .option('--alpha <x>', 'VAE: weight α of the MSE term', parsePositiveNumber('--alpha'))
+  .option('--classes <list>', 'comma-separated class ids', parseClasses, [...DEFAULT_CLASSES])
+  .option('--out <dir>', 'output folder (default .cache/runs/<model>)')
+  .option('--resume', 'continue from the checkpoint in --out')
+  .option('--checkpoint-every <n>', 'steps between checkpoints', parseInteger('--checkpoint-every', 1), 500)
+  .option('--quality-every <n>', 'steps between quality signals (Fréchet distance on a fixed batch; 0 = off)', parseInteger('--quality-every', 0), 250)
+  .option('--publish', 'also write the compact (float16) inference checkpoint to models/checkpoints/<model>')
+  .addOption(backendOption())
+  .addOption(dataDirOption())
+  .action(async (o) => {
+    const { runTraining } = await import('./commands/train');
+    const backend = await announceBackend(o.backend);
+    await runTraining({ ...o, kind: parseModelKind(o.model), backend, outDir: resolve(o.out ?? join('.cache', 'runs', o.model)) });
+  });
+
+program
+  .command('train-classifier')
+  .description('train the shoe classifier used by the metrics and commit-ready checkpoint it')
+  .option('--steps <n>', 'training steps', parseInteger('--steps', 1), 1500)
+  .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)
+  .addOption(backendOption())
+  .addOption(dataDirOption())
+  .action(async (o) => {
+    const { runClassifierTraining } = await import('./commands/train');
+    const backend = await announceBackend(o.backend);
+    await runClassifierTraining({ ...o, backend });
+  });
+
+program
+  .command('evaluate')
+  .description('evaluate the committed checkpoints: metrics with bootstrap intervals, as JSON and a table')
+  .option('--json <file>', 'write the metrics document here', 'reports/metrics.json')
+  .option('--samples <n>', 'generated samples per model', parseInteger('--samples', 2), 2000)
+  .option('--seed <n>', 'evaluation seed', parseInteger('--seed', 0), 1)
+  .option('--export <dir>', 'also write samples, reconstructions and references as PNG folders and float32 arrays')
+  .addOption(backendOption())
+  .addOption(dataDirOption())
+  .action(async (o) => {
+    const { runEvaluate } = await import('./commands/evaluate');
+    const backend = await announceBackend(o.backend);
+    await runEvaluate({ ...o, backend });
+  });
+
+program
+  .command('bench')
+  .description('time training steps, sampling, golden comparison and metrics (tinybench)')
+  .option('--json <file>', 'write results here', 'reports/bench.json')
+  .option('--save-baseline', 'write the results as the committed baseline')
+  .option('--compare', 'print ratios against the committed baseline')
+  .option('--check', 'exit non-zero when a regression is flagged (implies --compare)')
+  .option('--threshold <x>', 'regression threshold as a fraction', parsePositiveNumber('--threshold'), 0.1)
+  .option('--time <ms>', 'measuring time per task', parseInteger('--time', 1), 3000)
+  .option('--quick', 'fewer iterations and no peers (smoke run)')
+  .option('--only <list>', 'comma-separated task name filters')
+  .option('--backends <list>', 'comma-separated backends to time', 'tensorflow,wasm,cpu')
+  .action(async (o) => {
+    const { runBench } = await import('./commands/bench');
+    await runBench(o);
+  });
+
+program
+  .command('report')
+  .description('evaluate (unless --skip-evaluate), then build reports/index.html and render it to PNG and PDF with Chromium')
+  .option('--out <dir>', 'report folder', 'reports')
+  .option('--skip-evaluate', 'reuse reports/metrics.json')
+  .option('--no-render', 'do not render report.png / report.pdf')
+  .option('--open', 'print the file:// URL of the report')
+  .addOption(backendOption())
+  .addOption(dataDirOption())
+  .action(async (o) => {
+    const { runReport } = await import('./commands/report');
+    await runReport(o);
+  });
+
+if (require.main === module) {
+  program.parseAsync(process.argv).catch((error: Error) => {
+    console.error(`error: ${error.message}`);
+    process.exitCode = 1;
+  });
+}
+
+export { program };

@@ -1,0 +1,115 @@
+/** `train` and `train-classifier`: CLI glue around models/train.ts with a progress bar. */
+import { SingleBar, Presets } from 'cli-progress';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendInfo } from '../models/backend';
+import { saveCheckpoint } from '../models/checkpoint';
+import { CLASSIFIER_CLASSES, accuracy, predictLabels, trainClassifier } from '../models/classifier/model';
+import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
+import { datasetChecksums } from '../models/data/fashion-mnist';
+import { SANDAL, SNEAKER, head, loadShoes } from '../models/data/shoes';
+import { runEnvironment } from '../models/environment';
+import { checkpointDir } from '../models/registry';
+import { LOG_FILE, train, type StepRecord } from '../models/train';
+import type { ModelKind } from '../models/types';
+import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
+import { extractFeatures } from '../harness/metrics/features';
+import { frechetDistance } from '../harness/metrics/frechet-distance';
+import { fixedLatents, generateImages } from '../harness/samples/generate';
+import { readFileSync } from 'node:fs';
+
+const QUALITY_SAMPLES = 500;
+
+interface TrainCommand {
+  kind: ModelKind;
+  steps?: number;
+  epochs?: number;
+  batch: number;
+  seed: number;
+  alpha?: number;
+  classes: number[];
+  outDir: string;
+  resume?: boolean;
+  checkpointEvery: number;
+  qualityEvery: number;
+  publish?: boolean;
+  backend: BackendInfo;
+  dataDir?: string;
+}
+
+/** Fréchet distance in classifier features between fixed samples and fixed test images. */
+async function qualitySignal(seed: number, classes: number[], dataDir?: string) {
+  if (!existsSync(join(CLASSIFIER_DIR, 'manifest.json'))) return undefined;
+  const extractor = classifierFeatureExtractor(await loadClassifier());
+  const real = head(loadShoes('test', classes, dataDir), QUALITY_SAMPLES);
+  const realFeatures = extractFeatures(extractor, real.images, real.count);
+  return (model: Parameters<NonNullable<Parameters<typeof train>[0]['quality']>>[0]) => {
+    const images = generateImages(model, fixedLatents(QUALITY_SAMPLES, model.latentDim, seed, 'quality'));
+    return frechetDistance(extractFeatures(extractor, images, QUALITY_SAMPLES), realFeatures);
+  };
+}
+
+function formatLosses(r: StepRecord): string {
+  return Object.entries(r)
+    .filter(([k]) => k !== 'step' && k !== 'ms')
+    .map(([k, v]) => `${k} ${(v as number).toFixed(4)}`)
+    .join('  ');
+}
+
+export async function runTraining(o: TrainCommand): Promise<void> {
+  const data = loadShoes('train', o.classes, o.dataDir);
+  const steps = o.steps ?? (o.epochs ?? 10) * Math.floor(data.count / o.batch);
+  const quality = o.qualityEvery > 0 ? await qualitySignal(o.seed, o.classes, o.dataDir) : undefined;
+  if (o.qualityEvery > 0 && !quality) console.error('[train] no classifier checkpoint yet: quality signal off (run train-classifier first)');
+  const bar = new SingleBar({ format: '{model} [{bar}] {value}/{total} | {losses} | {rate} steps/s | ETA {eta_formatted}', etaBuffer: 50 }, Presets.shades_classic);
+  const started = performance.now();
+  let counted = 0;
+  bar.start(steps, 0, { model: o.kind, losses: '', rate: '-' });
+  const result = await train({
+    ...o, steps, batchSize: o.batch, data, quality, backend: o.backend,
+    onStep: (r) => {
+      counted++;
+      const rate = (counted / ((performance.now() - started) / 1000)).toFixed(1);
+      bar.update(r.step + 1, { losses: formatLosses(r), rate });
+    },
+  });
+  bar.stop();
+  const times = result.log.slice(10).map((r) => r.ms).sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)] ?? NaN;
+  console.log(`[train] ${o.kind}: ${steps} steps, median ${median.toFixed(1)} ms/step; checkpoint in ${o.outDir}`);
+  if (o.publish) {
+    const target = checkpointDir(o.kind);
+    const manifest = JSON.parse(readFileSync(join(o.outDir, 'manifest.json'), 'utf8'));
+    const inference = o.kind === 'vae'
+      ? { encoder: result.trainable.networks.encoder!, decoder: result.trainable.networks.decoder! }
+      : { generator: result.trainable.networks.generator! };
+    await saveCheckpoint(target, {
+      networks: inference,
+      manifest: { ...manifest, medianStepMs: median, weights: 'float16' },
+      extra: { [LOG_FILE]: readFileSync(join(o.outDir, LOG_FILE)) },
+    }, { half: true });
+    console.log(`[train] published float16 inference checkpoint to ${target}`);
+  }
+}
+
+export async function runClassifierTraining(o: { steps: number; seed: number; backend: BackendInfo; dataDir?: string }): Promise<void> {
+  const trainSet = loadShoes('train', CLASSIFIER_CLASSES, o.dataDir);
+  const testSet = loadShoes('test', CLASSIFIER_CLASSES, o.dataDir);
+  const bar = new SingleBar({ format: 'classifier [{bar}] {value}/{total} | loss {loss}' }, Presets.shades_classic);
+  bar.start(o.steps, 0, { loss: '-' });
+  const model = trainClassifier(trainSet, { seed: o.seed, steps: o.steps, batchSize: 64, onStep: (s, loss) => bar.update(s + 1, { loss: loss.toFixed(4) }) });
+  bar.stop();
+  const predicted = predictLabels(model, testSet.images, testSet.count);
+  const testAccuracy = accuracy(predicted, testSet.labels);
+  const sandalVsSneaker = accuracy(predicted, testSet.labels, [SANDAL, SNEAKER]);
+  console.log(`[classifier] test accuracy ${(testAccuracy * 100).toFixed(2)}% (3 classes), ${(sandalVsSneaker * 100).toFixed(2)}% on sandal vs sneaker`);
+  await saveCheckpoint(CLASSIFIER_DIR, {
+    networks: { classifier: model },
+    manifest: {
+      kind: 'classifier', classes: CLASSIFIER_CLASSES, seed: o.seed, steps: o.steps, batchSize: 64,
+      testAccuracy, sandalVsSneakerAccuracy: sandalVsSneaker, testImages: testSet.count,
+      environment: runEnvironment(o.backend), data: datasetChecksums(), weights: 'float16', savedAt: new Date().toISOString(),
+    },
+  }, { half: true });
+  console.log(`[classifier] saved to ${CLASSIFIER_DIR}`);
+}

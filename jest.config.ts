@@ -1,0 +1,22 @@
+import type { Config } from 'jest';
+
+// Sources are TypeScript run through SWC into CommonJS. pixelmatch and tinybench ship as
+// ESM only, so they are transformed too instead of being ignored like other node_modules.
+const esmOnlyPackages = ['pixelmatch', 'tinybench'];
+
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/models', '<rootDir>/harness', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // Native TensorFlow uses both cores per test file; more workers only contend for them.
+  maxWorkers: 1,
+  testTimeout: 120_000,
+
+};
+
+export default config;

@@ -1,0 +1,147 @@
+/**
+ * Checkpoints in the TF.js layers-model format (`<network>.json` + `<network>.weights.bin`, what
+ * `model.save('file://…')` writes, readable by `tf.loadLayersModel`), plus optimiser state and a
+ * JSON manifest. A checkpoint folder is written beside its target and renamed into place, so an
+ * interrupted run never leaves a half-written checkpoint.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { float32ToFloat16 } from './float16';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+interface SaveOptions {
+  /** Store weights as float16 (half the bytes; for committed inference checkpoints). */
+  half?: boolean;
+}
+
+function weightsArtifacts(name: string, specs: tf.io.WeightsManifestEntry[]) {
+  return [{ paths: [`${name}.weights.bin`], weights: specs }];
+}
+
+async function encodeHalf(tensors: tf.NamedTensorMap) {
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const chunks: Uint8Array[] = [];
+  for (const [name, tensor] of Object.entries(tensors)) {
+    const half = float32ToFloat16(await tensor.data() as Float32Array);
+    chunks.push(new Uint8Array(half.buffer));
+    specs.push({ name, shape: tensor.shape, dtype: 'float32', quantization: { dtype: 'float16' } } as tf.io.WeightsManifestEntry);
+  }
+  return { data: Buffer.concat(chunks), specs };
+}
+
+async function networkFiles(model: tf.LayersModel, name: string, opts: SaveOptions): Promise<Record<string, Buffer | string>> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    artifacts = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  if (!artifacts?.weightSpecs || !artifacts.weightData) throw new CheckpointError(`network ${name}: nothing to save`);
+  let data = Buffer.from(artifacts.weightData as ArrayBuffer);
+  let specs = artifacts.weightSpecs;
+  if (opts.half) {
+    const values = tf.io.decodeWeights(artifacts.weightData as ArrayBuffer, artifacts.weightSpecs);
+    ({ data, specs } = await encodeHalf(values));
+    tf.dispose(Object.values(values));
+  }
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    convertedBy: null,
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: weightsArtifacts(name, specs),
+  };
+  return { [`${name}.json`]: JSON.stringify(modelJson), [`${name}.weights.bin`]: data };
+}
+
+async function optimizerFiles(optimizer: tf.Optimizer, name: string): Promise<Record<string, Buffer | string>> {
+  const weights = await optimizer.getWeights();
+  const { data, specs } = await tf.io.encodeWeights(weights);
+  return {
+    [`optimizer-${name}.json`]: JSON.stringify({ weightsManifest: weightsArtifacts(`optimizer-${name}`, specs) }),
+    [`optimizer-${name}.weights.bin`]: Buffer.from(data),
+  };
+}
+
+/** Replaces `dir` with a folder holding exactly `files`, atomically. */
+export function writeFolderAtomically(dir: string, files: Record<string, Buffer | string>): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new CheckpointError(`${dir}: expected a folder for the checkpoint, found a file`);
+  }
+  mkdirSync(dirname(dir), { recursive: true });
+  const tmp = `${dir}.tmp-${process.pid}`;
+  const old = `${dir}.old-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
+  if (existsSync(dir)) renameSync(dir, old);
+  renameSync(tmp, dir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+export interface CheckpointContent {
+  networks: Record<string, tf.LayersModel>;
+  optimizers?: Record<string, tf.Optimizer>;
+  manifest: object;
+  /** Extra files copied in as they are (e.g. the step log). */
+  extra?: Record<string, Buffer | string>;
+}
+
+export async function saveCheckpoint(dir: string, content: CheckpointContent, opts: SaveOptions = {}): Promise<void> {
+  const files: Record<string, Buffer | string> = { ...content.extra };
+  for (const [name, model] of Object.entries(content.networks)) Object.assign(files, await networkFiles(model, name, opts));
+  for (const [name, optimizer] of Object.entries(content.optimizers ?? {})) Object.assign(files, await optimizerFiles(optimizer, name));
+  files[MANIFEST_FILE] = JSON.stringify({ ...content.manifest, networks: Object.keys(content.networks) }, null, 2) + '\n';
+  writeFolderAtomically(dir, files);
+}
+
+function readJson(path: string): any {
+  if (!existsSync(path)) throw new CheckpointError(`${path}: missing`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CheckpointError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function readWeights(dir: string, manifestPath: string): { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer } {
+  const group = readJson(manifestPath).weightsManifest?.[0];
+  if (!group) throw new CheckpointError(`${manifestPath}: no weightsManifest`);
+  const binPath = join(dir, group.paths[0]);
+  if (!existsSync(binPath)) throw new CheckpointError(`${binPath}: missing`);
+  const bin = readFileSync(binPath);
+  return { specs: group.weights, data: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) };
+}
+
+export function readManifest<T = Record<string, unknown>>(dir: string): T {
+  return readJson(join(dir, MANIFEST_FILE)) as T;
+}
+
+export async function loadNetwork(dir: string, name: string): Promise<tf.LayersModel> {
+  const path = join(dir, `${name}.json`);
+  const modelJson = readJson(path);
+  const { specs, data } = readWeights(dir, path);
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData: data }));
+  } catch (error) {
+    throw new CheckpointError(`${path}: cannot load network '${name}' (${(error as Error).message})`);
+  }
+}
+
+/** Copies a saved network's weights into an already-built one (used by --resume). */
+export async function restoreNetwork(dir: string, name: string, into: tf.LayersModel): Promise<void> {
+  const loaded = await loadNetwork(dir, name);
+  into.setWeights(loaded.getWeights());
+  loaded.dispose();
+}
+
+export async function restoreOptimizer(dir: string, name: string, into: tf.Optimizer): Promise<void> {
+  const { specs, data } = readWeights(dir, join(dir, `optimizer-${name}.json`));
+  const values = tf.io.decodeWeights(data, specs);
+  await into.setWeights(specs.map((s) => ({ name: s.name, tensor: values[s.name]! })));
+}

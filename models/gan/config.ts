@@ -1,0 +1,25 @@
+/** Reference GAN configurations (batch 64, latent 100); the benchmark's PyTorch peer mirrors them. */
+export interface DcganConfig {
+  latentDim: number;
+  learningRate: number;
+  beta1: number;
+}
+
+export interface WganGpConfig {
+  latentDim: number;
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  /** Gradient-penalty weight λ (Gulrajani et al. 2017). */
+  gradientPenalty: number;
+  /** Critic updates per generator update. */
+  nCritic: number;
+}
+
+/** Radford et al. 2016: Adam 2e-4, β1 0.5; one D step then one G step. */
+export const REFERENCE_DCGAN: DcganConfig = { latentDim: 100, learningRate: 2e-4, beta1: 0.5 };
+
+/** Gulrajani et al. 2017, Algorithm 1: λ = 10, n_critic = 5, Adam 1e-4, β = (0.5, 0.9). */
+export const REFERENCE_WGAN_GP: WganGpConfig = {
+  latentDim: 100, learningRate: 1e-4, beta1: 0.5, beta2: 0.9, gradientPenalty: 10, nCritic: 5,
+};

@@ -1,0 +1,42 @@
+/** DCGAN with the non-saturating BCE loss: one discriminator step, then one generator step. */
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed, normalTensor } from '../seed';
+import type { Trainable } from '../types';
+import { REFERENCE_DCGAN, type DcganConfig } from './config';
+import { buildDiscriminator, buildGenerator, generatorAsGenerative, trainableVariables } from './networks';
+
+function bce(logits: tf.Tensor, target: 0 | 1): tf.Scalar {
+  return tf.losses.sigmoidCrossEntropy(target === 1 ? tf.onesLike(logits) : tf.zerosLike(logits), logits) as tf.Scalar;
+}
+
+export function createDcgan(seed: number, config: DcganConfig = REFERENCE_DCGAN): Trainable {
+  const generator = buildGenerator(config.latentDim, seed);
+  const discriminator = buildDiscriminator(seed);
+  const dOptimizer = tf.train.adam(config.learningRate, config.beta1);
+  const gOptimizer = tf.train.adam(config.learningRate, config.beta1);
+  const dVars = trainableVariables(discriminator);
+  const gVars = trainableVariables(generator);
+  return {
+    kind: 'dcgan',
+    networks: { generator, discriminator },
+    optimizers: { discriminator: dOptimizer, generator: gOptimizer },
+    pixelRange: 'tanh',
+    step(real, noiseSeed) {
+      const n = real.shape[0];
+      const dLoss = dOptimizer.minimize(() => {
+        const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'd')), { training: true }) as tf.Tensor4D;
+        const realLogits = discriminator.apply(real, { training: true }) as tf.Tensor;
+        const fakeLogits = discriminator.apply(fake, { training: true }) as tf.Tensor;
+        return tf.add(bce(realLogits, 1), bce(fakeLogits, 0)) as tf.Scalar;
+      }, true, dVars)!;
+      const gLoss = gOptimizer.minimize(() => {
+        const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'g')), { training: true }) as tf.Tensor4D;
+        return bce(discriminator.apply(fake, { training: true }) as tf.Tensor, 1);
+      }, true, gVars)!;
+      const losses = { d_loss: dLoss.dataSync()[0]!, g_loss: gLoss.dataSync()[0]! };
+      tf.dispose([dLoss, gLoss]);
+      return losses;
+    },
+    asGenerative: () => generatorAsGenerative('dcgan', generator, config.latentDim),
+  };
+}

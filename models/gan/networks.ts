@@ -1,0 +1,40 @@
+/** DCGAN-style generator (tanh output in [-1, 1]) and discriminator/critic (one logit, no sigmoid). */
+import * as tf from '@tensorflow/tfjs';
+import { seeded, tanhToUnit } from '../layers';
+import type { GenerativeModel, ModelKind } from '../types';
+
+export function buildGenerator(latentDim: number, seed: number): tf.LayersModel {
+  const input = tf.input({ shape: [latentDim], name: 'gen_input' });
+  let h = tf.layers.dense({ units: 7 * 7 * 128, useBias: false, ...seeded(seed, 'gen_dense') }).apply(input);
+  h = tf.layers.batchNormalization({ name: 'gen_bn1' }).apply(h);
+  h = tf.layers.reLU({ name: 'gen_relu1' }).apply(h);
+  h = tf.layers.reshape({ targetShape: [7, 7, 128], name: 'gen_reshape' }).apply(h);
+  h = tf.layers.conv2dTranspose({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', useBias: false, ...seeded(seed, 'gen_deconv1') }).apply(h);
+  h = tf.layers.batchNormalization({ name: 'gen_bn2' }).apply(h);
+  h = tf.layers.reLU({ name: 'gen_relu2' }).apply(h);
+  const out = tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh', ...seeded(seed, 'gen_deconv2') }).apply(h) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'generator' });
+}
+
+export function buildDiscriminator(seed: number): tf.LayersModel {
+  const input = tf.input({ shape: [28, 28, 1], name: 'disc_input' });
+  let h = tf.layers.conv2d({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', ...seeded(seed, 'disc_conv1') }).apply(input);
+  h = tf.layers.leakyReLU({ alpha: 0.2, name: 'disc_lrelu1' }).apply(h);
+  h = tf.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same', ...seeded(seed, 'disc_conv2') }).apply(h);
+  h = tf.layers.leakyReLU({ alpha: 0.2, name: 'disc_lrelu2' }).apply(h);
+  h = tf.layers.flatten({ name: 'disc_flatten' }).apply(h);
+  const logit = tf.layers.dense({ units: 1, ...seeded(seed, 'disc_logit') }).apply(h) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: logit, name: 'discriminator' });
+}
+
+export function generatorAsGenerative(kind: ModelKind, generator: tf.LayersModel, latentDim: number): GenerativeModel {
+  return {
+    kind,
+    latentDim,
+    generate: (z) => tf.tidy(() => tanhToUnit(generator.apply(z, { training: false }) as tf.Tensor4D)),
+  };
+}
+
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((w) => w.read() as tf.Variable);
+}

@@ -1,0 +1,79 @@
+/**
+ * WGAN-GP (Gulrajani et al. 2017, Algorithm 1): the critic minimises
+ * E[C(fake)] − E[C(real)] + λ·E[(‖∇x̂ C(x̂)‖₂ − 1)²] at random interpolates x̂, n_critic times per
+ * generator step; the generator minimises −E[C(fake)].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed, normalTensor } from '../seed';
+import type { Trainable } from '../types';
+import { REFERENCE_WGAN_GP, type WganGpConfig } from './config';
+import { buildDiscriminator, buildGenerator, generatorAsGenerative, trainableVariables } from './networks';
+
+/**
+ * The penalty differentiates the critic's input gradient again. LeakyReLU's gradient selects with
+ * `Greater(x, 0)`, which tfjs gives no gradient; it is piecewise constant, so its gradient is zero.
+ */
+let comparisonGradientRegistered = false;
+function registerComparisonGradient(): void {
+  if (comparisonGradientRegistered || tf.getGradient('Greater')) return;
+  tf.registerGradient({
+    kernelName: 'Greater',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (_dy, saved) => ({ a: () => tf.zerosLike(saved[0]!), b: () => tf.zerosLike(saved[1]!) }),
+  });
+  comparisonGradientRegistered = true;
+}
+
+export function gradientPenalty(critic: (x: tf.Tensor4D) => tf.Tensor, real: tf.Tensor4D, fake: tf.Tensor4D, seed: number): tf.Scalar {
+  registerComparisonGradient();
+  const n = real.shape[0];
+  const eps = tf.randomUniform([n, 1, 1, 1], 0, 1, 'float32', seed);
+  const interpolates = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake)) as tf.Tensor4D;
+  const grads = tf.grad((x: tf.Tensor4D) => tf.sum(critic(x)))(interpolates);
+  const norms = tf.sqrt(tf.add(tf.sum(tf.square(grads), [1, 2, 3]), 1e-12));
+  return tf.mean(tf.square(tf.sub(norms, 1))) as tf.Scalar;
+}
+
+export function createWganGp(seed: number, config: WganGpConfig = REFERENCE_WGAN_GP): Trainable {
+  const generator = buildGenerator(config.latentDim, seed);
+  const critic = buildDiscriminator(seed);
+  const cOptimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2);
+  const gOptimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2);
+  const cVars = trainableVariables(critic);
+  const gVars = trainableVariables(generator);
+  const criticOf = (x: tf.Tensor4D) => critic.apply(x, { training: true }) as tf.Tensor;
+  return {
+    kind: 'wgan-gp',
+    networks: { generator, critic },
+    optimizers: { critic: cOptimizer, generator: gOptimizer },
+    pixelRange: 'tanh',
+    step(real, noiseSeed) {
+      const n = real.shape[0];
+      let wasserstein = 0;
+      let penalty = 0;
+      let cLossValue = 0;
+      for (let k = 0; k < config.nCritic; k++) {
+        const cLoss = cOptimizer.minimize(() => {
+          const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'c', k)), { training: true }) as tf.Tensor4D;
+          const distance = tf.sub(tf.mean(criticOf(real)), tf.mean(criticOf(fake))) as tf.Scalar;
+          const gp = gradientPenalty(criticOf, real, fake, deriveSeed(noiseSeed, 'gp', k));
+          if (k === config.nCritic - 1) {
+            wasserstein = distance.dataSync()[0]!;
+            penalty = gp.dataSync()[0]!;
+          }
+          return tf.sub(tf.mul(config.gradientPenalty, gp), distance) as tf.Scalar;
+        }, true, cVars)!;
+        cLossValue = cLoss.dataSync()[0]!;
+        cLoss.dispose();
+      }
+      const gLoss = gOptimizer.minimize(() => {
+        const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'g')), { training: true }) as tf.Tensor4D;
+        return tf.neg(tf.mean(criticOf(fake))) as tf.Scalar;
+      }, true, gVars)!;
+      const losses = { c_loss: cLossValue, g_loss: gLoss.dataSync()[0]!, wasserstein, gp: penalty };
+      gLoss.dispose();
+      return losses;
+    },
+    asGenerative: () => generatorAsGenerative('wgan-gp', generator, config.latentDim),
+  };
+}

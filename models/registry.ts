@@ -1,0 +1,50 @@
+/** Builds, names and reloads models; the one place a new model kind is added. */
+import { join, resolve } from 'node:path';
+import { loadNetwork, readManifest } from './checkpoint';
+import { REFERENCE_DCGAN, REFERENCE_WGAN_GP } from './gan/config';
+import { createDcgan } from './gan/dcgan';
+import { generatorAsGenerative } from './gan/networks';
+import { createWganGp } from './gan/wgan-gp';
+import { MODEL_KINDS, type GenerativeModel, type ModelKind, type Trainable } from './types';
+import { REFERENCE_VAE } from './vae/config';
+import { createVae, vaeGenerative } from './vae/model';
+
+export const CHECKPOINTS_DIR = resolve(__dirname, 'checkpoints');
+
+export function parseModelKind(value: string, source = '--model'): ModelKind {
+  if ((MODEL_KINDS as readonly string[]).includes(value)) return value as ModelKind;
+  throw new RangeError(`${source}: expected one of ${MODEL_KINDS.join(', ')}, found '${value}'`);
+}
+
+export interface ModelOptions {
+  /** VAE only: weight α of the MSE term. */
+  alpha?: number;
+}
+
+export function createTrainable(kind: ModelKind, seed: number, opts: ModelOptions = {}): Trainable {
+  switch (kind) {
+    case 'vae':
+      return createVae(seed, { ...REFERENCE_VAE, alpha: opts.alpha ?? REFERENCE_VAE.alpha });
+    case 'dcgan':
+      return createDcgan(seed);
+    case 'wgan-gp':
+      return createWganGp(seed);
+  }
+}
+
+export function referenceConfig(kind: ModelKind, opts: ModelOptions = {}): object {
+  if (kind === 'vae') return { ...REFERENCE_VAE, alpha: opts.alpha ?? REFERENCE_VAE.alpha };
+  return kind === 'dcgan' ? REFERENCE_DCGAN : REFERENCE_WGAN_GP;
+}
+
+export function checkpointDir(kind: ModelKind): string {
+  return join(CHECKPOINTS_DIR, kind);
+}
+
+/** Loads the inference view of a checkpoint (committed ones by default). */
+export async function loadGenerative(kind: ModelKind, dir = checkpointDir(kind)): Promise<GenerativeModel> {
+  const manifest = readManifest<{ config: { latentDim: number } }>(dir);
+  const latentDim = manifest.config.latentDim;
+  if (kind === 'vae') return vaeGenerative(await loadNetwork(dir, 'encoder'), await loadNetwork(dir, 'decoder'), latentDim);
+  return generatorAsGenerative(kind, await loadNetwork(dir, 'generator'), latentDim);
+}

@@ -1,0 +1,139 @@
+/**
+ * The one training loop: seeded batches, per-step noise seeds, a JSONL log of every step, atomic
+ * checkpoints with optimiser state, `--resume`, and a stop on the first non-finite loss or weight.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendInfo } from './backend';
+import { readManifest, restoreNetwork, restoreOptimizer, saveCheckpoint } from './checkpoint';
+import { datasetChecksums } from './data/fashion-mnist';
+import { batchIndices, gather, toPixelRange, type ImageSet } from './data/shoes';
+import { runEnvironment } from './environment';
+import { imagesToTensor } from './layers';
+import { createTrainable, referenceConfig, type ModelOptions } from './registry';
+import { deriveSeed } from './seed';
+import type { GenerativeModel, ModelKind, StepLosses, Trainable } from './types';
+
+export const LOG_FILE = 'log.jsonl';
+
+export interface TrainOptions extends ModelOptions {
+  kind: ModelKind;
+  steps: number;
+  batchSize: number;
+  seed: number;
+  outDir: string;
+  data: ImageSet;
+  backend: BackendInfo;
+  /** Continue from the checkpoint in `outDir`. */
+  resume?: boolean;
+  /** Save a checkpoint every this many steps (and at the end). */
+  checkpointEvery?: number;
+  /** Record `quality` every this many steps (0: never). */
+  qualityEvery?: number;
+  /** A quality signal on a fixed batch (lower is better), e.g. a Fréchet distance. */
+  quality?: (model: GenerativeModel) => number;
+  onStep?: (record: StepRecord) => void;
+}
+
+export interface StepRecord extends StepLosses {
+  step: number;
+  ms: number;
+}
+
+export interface TrainResult {
+  trainable: Trainable;
+  steps: number;
+  log: StepRecord[];
+}
+
+export class TrainingDivergedError extends Error {
+  override name = 'TrainingDivergedError';
+}
+
+export function validateTrainOptions(o: Pick<TrainOptions, 'steps' | 'batchSize' | 'seed' | 'alpha'>): void {
+  if (!Number.isInteger(o.steps) || o.steps < 1) throw new RangeError(`--steps: expected an integer ≥ 1, found ${o.steps}`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`--batch: expected an integer ≥ 1, found ${o.batchSize}`);
+  if (!Number.isSafeInteger(o.seed)) throw new RangeError(`--seed: expected an integer, found ${o.seed}`);
+  if (o.alpha !== undefined && !(o.alpha > 0)) throw new RangeError(`--alpha: expected a number > 0, found ${o.alpha}`);
+}
+
+function firstNonFinite(losses: StepLosses): string | undefined {
+  return Object.entries(losses).find(([, v]) => !Number.isFinite(v))?.[0];
+}
+
+function nonFiniteWeight(trainable: Trainable): string | undefined {
+  for (const [net, model] of Object.entries(trainable.networks)) {
+    for (const w of model.weights) {
+      const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(w.read()))).dataSync()[0]);
+      if (bad) return `${net}/${w.originalName}`;
+    }
+  }
+  return undefined;
+}
+
+function readLog(outDir: string, upToStep: number): StepRecord[] {
+  const path = join(outDir, LOG_FILE);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRecord).filter((r) => r.step < upToStep);
+}
+
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  validateTrainOptions(o);
+  const trainable = createTrainable(o.kind, o.seed, o);
+  const pixels = toPixelRange(o.data.images, trainable.pixelRange);
+  let start = 0;
+  if (o.resume && existsSync(join(o.outDir, 'manifest.json'))) {
+    const manifest = readManifest<{ kind: string; seed: number; step: number }>(o.outDir);
+    if (manifest.kind !== o.kind || manifest.seed !== o.seed) {
+      throw new Error(`--resume: ${o.outDir} holds ${manifest.kind} seed ${manifest.seed}, not ${o.kind} seed ${o.seed}`);
+    }
+    for (const [name, model] of Object.entries(trainable.networks)) await restoreNetwork(o.outDir, name, model);
+    for (const [name, opt] of Object.entries(trainable.optimizers)) await restoreOptimizer(o.outDir, name, opt);
+    start = manifest.step;
+  }
+  const log = readLog(o.outDir, start);
+  const manifestFor = (step: number) => ({
+    kind: o.kind,
+    config: referenceConfig(o.kind, o),
+    seed: o.seed,
+    step,
+    batchSize: o.batchSize,
+    classes: o.data.classes,
+    trainImages: o.data.count,
+    environment: runEnvironment(o.backend),
+    data: datasetChecksums(),
+    savedAt: new Date().toISOString(),
+  });
+  const checkpoint = (step: number) =>
+    saveCheckpoint(o.outDir, {
+      networks: trainable.networks,
+      optimizers: trainable.optimizers,
+      manifest: manifestFor(step),
+      extra: { [LOG_FILE]: log.map((r) => JSON.stringify(r)).join('\n') + '\n' },
+    });
+
+  const every = o.checkpointEvery ?? 500;
+  for (let step = start; step < o.steps; step++) {
+    const began = performance.now();
+    const losses = tf.tidy(() => {
+      const batch = imagesToTensor(gather({ ...o.data, images: pixels }, batchIndices(o.data.count, o.batchSize, o.seed, step)), o.batchSize);
+      return trainable.step(batch, deriveSeed(o.seed, 'noise', step));
+    });
+    const record: StepRecord = { step, ...losses, ms: performance.now() - began };
+    const bad = firstNonFinite(losses);
+    if (bad) {
+      throw new TrainingDivergedError(`step ${step}: loss '${bad}' is ${losses[bad]}; stopped. The last good checkpoint (step ${Math.floor(step / every) * every || start}) in ${o.outDir} is kept.`);
+    }
+    if (o.quality && o.qualityEvery && (step + 1) % o.qualityEvery === 0) record.quality = o.quality(trainable.asGenerative());
+    log.push(record);
+    o.onStep?.(record);
+    const done = step + 1;
+    if (done % every === 0 || done === o.steps) {
+      const badWeight = nonFiniteWeight(trainable);
+      if (badWeight) throw new TrainingDivergedError(`step ${step}: weight ${badWeight} is not finite; stopped. The last good checkpoint in ${o.outDir} is kept.`);
+      await checkpoint(done);
+    }
+  }
+  return { trainable, steps: o.steps, log };
+}
