@@ -5,7 +5,7 @@ import type { Config } from 'jest';
 const esmOnlyPackages = ['pixelmatch', 'tinybench'];
 
 const config: Config = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/tests/tfjs-environment.ts',
   roots: ['<rootDir>/models', '<rootDir>/harness', '<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {

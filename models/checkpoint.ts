@@ -59,8 +59,20 @@ async function networkFiles(model: tf.LayersModel, name: string, opts: SaveOptio
   return { [`${name}.json`]: JSON.stringify(modelJson), [`${name}.weights.bin`]: data };
 }
 
+/**
+ * Adam's bias-correction powers β₁ᵗ, β₂ᵗ are accumulated by repeated multiplication while training,
+ * but `setWeights` recomputes them with pow(), which differs in the last bits. They are saved and
+ * restored as they are, so a resumed run is bit-identical to an uninterrupted one.
+ */
+const ADAM_POWERS = ['accBeta1', 'accBeta2'] as const;
+type WithAdamPowers = Partial<Record<(typeof ADAM_POWERS)[number], tf.Variable>>;
+
 async function optimizerFiles(optimizer: tf.Optimizer, name: string): Promise<Record<string, Buffer | string>> {
   const weights = await optimizer.getWeights();
+  for (const power of ADAM_POWERS) {
+    const variable = (optimizer as unknown as WithAdamPowers)[power];
+    if (variable) weights.push({ name: `__${power}`, tensor: variable });
+  }
   const { data, specs } = await tf.io.encodeWeights(weights);
   return {
     [`optimizer-${name}.json`]: JSON.stringify({ weightsManifest: weightsArtifacts(`optimizer-${name}`, specs) }),
@@ -143,5 +155,7 @@ export async function restoreNetwork(dir: string, name: string, into: tf.LayersM
 export async function restoreOptimizer(dir: string, name: string, into: tf.Optimizer): Promise<void> {
   const { specs, data } = readWeights(dir, join(dir, `optimizer-${name}.json`));
   const values = tf.io.decodeWeights(data, specs);
-  await into.setWeights(specs.map((s) => ({ name: s.name, tensor: values[s.name]! })));
+  const powers = specs.filter((s) => s.name.startsWith('__'));
+  await into.setWeights(specs.filter((s) => !powers.includes(s)).map((s) => ({ name: s.name, tensor: values[s.name]! })));
+  for (const spec of powers) (into as unknown as WithAdamPowers)[spec.name.slice(2) as 'accBeta1']?.assign(values[spec.name]!);
 }

@@ -1,0 +1,68 @@
+/**
+ * Every default of the benchmark in one table: the CLI's flags (cli.ts) and the library read these,
+ * so the two cannot drift. Values that are judgement calls say why.
+ */
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+export const BENCH_DEFAULTS = {
+  /** Batch of every training step; the reference configs and the PyTorch peer use 64 too. */
+  batch: 64,
+  /** Seed of the untrained reference models, the synthetic batches and the latents. */
+  seed: 1,
+  /** Minimum measuring time per task (ms); tinybench also runs at least `iterations`. */
+  timeMs: 3000,
+  /** Minimum measured iterations per task (tinybench runs until both time and count are reached). */
+  iterations: 10,
+  /**
+   * Warm-up iterations, excluded from the statistics: the first steps create Adam's slot variables
+   * and let oneDNN cache its primitives, so they are several times slower than the rest.
+   */
+  warmupIterations: 3,
+  /** `--quick`: a smoke run, enough to see every row, too few samples to compare baselines. */
+  quick: { iterations: 3, warmupIterations: 1, timeMs: 0 },
+  /** Regression threshold as a fraction of the baseline (0.1 = 10 % slower). */
+  threshold: 0.1,
+  /** Latents per sampling iteration: the batch evaluation uses (harness/samples/generate.ts). */
+  sampleBatch: 500,
+  /** Images per golden-comparison iteration: an 8×8 grid of 28×28 images, as the goldens store. */
+  goldenGrid: { rows: 8, cols: 8 },
+  /** Samples for the metrics task (feature vectors of `metricsFeatureDim` values). */
+  metricsSamples: 10_000,
+  metricsFeatureDim: 64,
+  /**
+   * Pure-JS `cpu` backend: one guarded step in a child process. A step that takes longer than
+   * `budgetMs` is recorded as skipped with its figure; a child still running after `guardMs`
+   * is killed. The smallest model is probed first and a larger one is not probed once a smaller
+   * one failed (its step would be slower still).
+   */
+  cpuProbe: { budgetMs: 2_000, guardMs: 30_000, quickGuardMs: 15_000 },
+  /** The PyTorch peer: interpreter (env BENCH_PYTHON), iterations, whole-run limit. */
+  peer: {
+    python: 'python3',
+    script: join(ROOT, 'harness', 'bench', 'peer', 'pytorch_peer.py'),
+    warmupIterations: 3,
+    iterations: 10,
+    timeoutMs: 600_000,
+  },
+  /** Files. */
+  reportPath: join(ROOT, 'reports', 'bench.json'),
+  baselinePath: join(ROOT, 'harness', 'bench', 'baseline.json'),
+  /** Environment variables that override the detected FP32 peak (see peak.ts). */
+  env: {
+    peakGflops: 'BENCH_PEAK_GFLOPS',
+    flopsPerCycle: 'BENCH_FLOPS_PER_CYCLE',
+    ghz: 'BENCH_CPU_GHZ',
+    python: 'BENCH_PYTHON',
+  },
+} as const;
+
+/**
+ * The project's performance goals, reported against (never asserted in jest): native steps at
+ * batch 64 on the 2-core development machine, and no slower than the PyTorch CPU peer.
+ */
+export const PERFORMANCE_GOALS: readonly { task: string; backend: string; maxMs: number }[] = [
+  { task: 'train-step/vae', backend: 'tensorflow', maxMs: 22 },
+  { task: 'train-step/dcgan', backend: 'tensorflow', maxMs: 130 },
+];

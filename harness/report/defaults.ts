@@ -1,0 +1,53 @@
+/** Every default of the report in one table; commands/report.ts and the tests override fields. */
+import { join, resolve } from 'node:path';
+
+export const PROJECT_ROOT = resolve(__dirname, '..', '..');
+
+export const REPORT_DEFAULTS = {
+  /** Output folder: report.json, index.html, assets/, report.png, report.pdf. */
+  outDir: join(PROJECT_ROOT, 'reports'),
+  metricsPath: join(PROJECT_ROOT, 'reports', 'metrics.json'),
+  benchPath: join(PROJECT_ROOT, 'reports', 'bench.json'),
+  checkpointsDir: join(PROJECT_ROOT, 'models', 'checkpoints'),
+  alphaSweepDir: join(PROJECT_ROOT, 'models', 'checkpoints', 'vae-alpha-sweep'),
+  snapshotsDir: join(PROJECT_ROOT, 'snapshots'),
+  goldenFailuresDir: join(PROJECT_ROOT, 'reports', 'golden-failures'),
+
+  /** Seed of the fixed latents (samples, interpolation ends, inversion starts). */
+  seed: 1,
+  /** Test images in the reconstruction rows and samples per model (one row of tiles each). */
+  columns: 10,
+  /** Interpolation steps between the two fixed latents, ends included. */
+  interpolationSteps: 10,
+  /** Nearest-neighbour upscale of a 28×28 tile: 3 px per pixel keeps a 10-tile row under 900 px. */
+  tileScale: 3,
+  tileGap: 2,
+
+  /** GAN inversion: Adam on z minimising pixel MSE to the test image, from a fixed start. */
+  inversionSteps: 300,
+  inversionLearningRate: 0.05,
+
+  /** Zoom panel: a 14×14 crop around the shoe's middle, 16× so single pixels are 16 px squares. */
+  zoomCrop: { x: 7, y: 7, size: 14, scale: 16 },
+  /** Scale of the whole image shown beside the crop. */
+  zoomFullScale: 6,
+  /** Which sample (same z in every model) and which test image the zoom panel uses. */
+  zoomIndex: 0,
+
+  /** Curves: at most this many points per series (bucket means), to keep report.json small. */
+  maxCurvePoints: 300,
+  /**
+   * "The loss tracks quality" when the Spearman correlation with the Fréchet distance is at least
+   * this; "says little" when its absolute value is below it. 0.5 is the usual line between a weak
+   * and a moderate rank correlation.
+   */
+  trackingThreshold: 0.5,
+} as const;
+
+export type ReportDefaults = typeof REPORT_DEFAULTS;
+
+export const MODEL_LABELS: Record<string, string> = { vae: 'VAE', dcgan: 'DCGAN', 'wgan-gp': 'WGAN-GP' };
+
+export function modelLabel(kind: string): string {
+  return MODEL_LABELS[kind] ?? kind;
+}

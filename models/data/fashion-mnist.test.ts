@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DatasetError, OFFICIAL_FILES, readSplit, resolveDataDir, type Split } from './fashion-mnist';
+import { DEFAULT_CLASSES, batchIndices, loadShoes, selectClasses } from './shoes';
+
+// Needs the real files: $FASHION_MNIST_DIR (set by .ci/run) or the cache that `npm run data -- --download` fills.
+describe('the official Fashion-MNIST files (known answers)', () => {
+  test('first labels of each split', () => {
+    expect(Array.from(readSplit('train').labels.subarray(0, 10))).toEqual([9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
+    expect(Array.from(readSplit('test').labels.subarray(0, 10))).toEqual([9, 2, 1, 1, 6, 1, 4, 6, 5, 7]);
+  });
+
+  test('6,000 train and 1,000 test images per class; pixels span 0..1', () => {
+    for (const [split, perClass] of [['train', 6000], ['test', 1000]] as const) {
+      const set = loadShoes(split, DEFAULT_CLASSES);
+      expect(set.count).toBe(2 * perClass);
+      for (const c of DEFAULT_CLASSES) expect(set.labels.filter((l) => l === c).length).toBe(perClass);
+      expect(Math.min(...set.images.subarray(0, 784 * 20))).toBe(0);
+      expect(Math.max(...set.images.subarray(0, 784 * 20))).toBe(1);
+    }
+  });
+});
+
+function idx(magic: number, dims: number[], body: Uint8Array): Buffer {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt32BE(magic, 0);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([header, body]);
+}
+
+/** A synthetic split of `n` images in a temp folder, with one part optionally broken. */
+function writeSplit(split: Split, n: number, breakWith: Partial<{ images: Buffer; labels: Buffer }> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fmnist-'));
+  const pixels = Uint8Array.from({ length: n * 784 }, (_, i) => i % 256);
+  const labels = Uint8Array.from({ length: n }, (_, i) => (i % 2 ? 5 : 7));
+  writeFileSync(join(dir, OFFICIAL_FILES[split].images.name), breakWith.images ?? gzipSync(idx(2051, [n, 28, 28], pixels)));
+  writeFileSync(join(dir, OFFICIAL_FILES[split].labels.name), breakWith.labels ?? gzipSync(idx(2049, [n], labels)));
+  return dir;
+}
+
+const unverified = { verifyChecksums: false };
+
+describe('bad input is a clear error naming the file', () => {
+  test('a well-formed synthetic split reads', () => {
+    const dir = writeSplit('test', 4);
+    const raw = readSplit('test', dir, unverified);
+    expect(raw.count).toBe(4);
+    expect(selectClasses(raw, [5]).count).toBe(2);
+  });
+
+  test('missing folder', () => {
+    expect(() => resolveDataDir('/nonexistent/fmnist')).toThrow(/\/nonexistent\/fmnist does not exist.*FASHION_MNIST_DIR/s);
+  });
+
+  test('missing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fmnist-'));
+    expect(() => readSplit('test', dir, unverified)).toThrow(/t10k-images-idx3-ubyte\.gz: missing/);
+  });
+
+  test('checksum mismatch against the official sha256', () => {
+    const dir = writeSplit('test', 4);
+    expect(() => readSplit('test', dir)).toThrow(new RegExp(`t10k-images-idx3-ubyte.gz: checksum mismatch, expected sha256 ${OFFICIAL_FILES.test.images.sha256}, found [0-9a-f]{64}`));
+  });
+
+  test('truncated gzip', () => {
+    const good = gzipSync(idx(2051, [4, 28, 28], new Uint8Array(4 * 784)));
+    const dir = writeSplit('test', 4, { images: good.subarray(0, good.length - 20) });
+    expect(() => readSplit('test', dir, unverified)).toThrow(/t10k-images-idx3-ubyte\.gz: not a valid gzip stream/);
+  });
+
+  test('wrong magic number', () => {
+    const dir = writeSplit('test', 4, { images: gzipSync(idx(2049, [4, 28, 28], new Uint8Array(4 * 784))) });
+    expect(() => readSplit('test', dir, unverified)).toThrow(/wrong IDX magic number, expected 2051, found 2049/);
+  });
+
+  test('wrong dimensions', () => {
+    const dir = writeSplit('test', 4, { images: gzipSync(idx(2051, [4, 32, 32], new Uint8Array(4 * 1024))) });
+    expect(() => readSplit('test', dir, unverified)).toThrow(/expected 28×28 images, found 32×32/);
+  });
+
+  test('data shorter than its header says', () => {
+    const dir = writeSplit('test', 4, { images: gzipSync(idx(2051, [4, 28, 28], new Uint8Array(3 * 784))) });
+    expect(() => readSplit('test', dir, unverified)).toThrow(/expected 3152 bytes for 4 items, found 2368/);
+  });
+
+  test('image and label counts differ', () => {
+    const dir = writeSplit('test', 4, { labels: gzipSync(idx(2049, [3], new Uint8Array(3))) });
+    expect(() => readSplit('test', dir, unverified)).toThrow(/has 4 images but .*t10k-labels-idx1-ubyte\.gz has 3 labels/);
+  });
+
+  test('errors are DatasetErrors', () => {
+    expect(() => readSplit('test', mkdtempSync(join(tmpdir(), 'fmnist-')), unverified)).toThrow(DatasetError);
+  });
+
+  test('invalid classes', () => {
+    expect(() => selectClasses({ pixels: new Uint8Array(0), labels: new Uint8Array(0), count: 0 }, [12])).toThrow(/expected integers 0-9.*found 12/);
+  });
+});
+
+describe('seeded batching', () => {
+  test('each epoch is a permutation; the same seed gives the same batches; another seed differs', () => {
+    const seen = new Set<number>();
+    for (let step = 0; step < 10; step++) batchIndices(40, 4, 3, step).forEach((i) => seen.add(i));
+    expect(seen.size).toBe(40);
+    expect(Array.from(batchIndices(40, 4, 3, 7))).toEqual(Array.from(batchIndices(40, 4, 3, 7)));
+    expect(Array.from(batchIndices(40, 4, 3, 0))).not.toEqual(Array.from(batchIndices(40, 4, 4, 0)));
+    expect(Array.from(batchIndices(40, 4, 3, 0))).not.toEqual(Array.from(batchIndices(40, 4, 3, 10)));
+  });
+
+  test('a batch larger than the data is an error', () => {
+    expect(() => batchIndices(10, 64, 1, 0)).toThrow(/batch size 64 is larger than the 10 training images/);
+  });
+});

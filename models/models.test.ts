@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useBackend, type BackendInfo } from './backend';
+import { loadNetwork, readManifest } from './checkpoint';
+import { createTrainable, loadGenerative } from './registry';
+import { normalTensor } from './seed';
+import { syntheticShoes, trainableHash, weightsHash } from './testing';
+import { train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
+import { MODEL_KINDS, type ModelKind } from './types';
+
+let backend: BackendInfo;
+beforeAll(async () => {
+  backend = await useBackend('tensorflow');
+});
+
+const data = syntheticShoes(256);
+const tempDir = () => mkdtempSync(join(tmpdir(), 'vae-vs-gan-'));
+const run = (kind: ModelKind, outDir: string, steps: number, extra: object = {}) =>
+  train({ kind, steps, batchSize: 16, seed: 5, outDir, data, backend, checkpointEvery: 2, qualityEvery: 0, ...extra });
+
+describe.each(MODEL_KINDS)('%s', (kind) => {
+  test('generates [n, 28, 28, 1] images in [0, 1]; the VAE encodes to [n, 100]', () => {
+    const model = createTrainable(kind, 1).asGenerative();
+    const images = tf.tidy(() => model.generate(normalTensor([3, model.latentDim], 9) as tf.Tensor2D));
+    expect(images.shape).toEqual([3, 28, 28, 1]);
+    const values = images.dataSync();
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...values)).toBeLessThanOrEqual(1);
+    images.dispose();
+    if (model.encode) {
+      const z = tf.tidy(() => model.encode!(tf.zeros([2, 28, 28, 1])));
+      expect(z.shape).toEqual([2, 100]);
+      z.dispose();
+    }
+  });
+
+  test('a training step leaks no tensors and returns finite losses', () => {
+    const trainable = createTrainable(kind, 1);
+    const batch = tf.fill([8, 28, 28, 1], trainable.pixelRange === 'unit' ? 0.5 : 0) as tf.Tensor4D;
+    trainable.step(batch, 1); // creates optimiser slots once
+    const before = tf.memory().numTensors;
+    const losses = trainable.step(batch, 2);
+    expect(tf.memory().numTensors).toBe(before);
+    for (const value of Object.values(losses)) expect(Number.isFinite(value)).toBe(true);
+    batch.dispose();
+  });
+
+  test('same seed, backend and steps give bit-identical weights; another seed does not', async () => {
+    const a = await run(kind, tempDir(), 3);
+    const b = await run(kind, tempDir(), 3);
+    const c = await train({ kind, steps: 3, batchSize: 16, seed: 6, outDir: tempDir(), data, backend, qualityEvery: 0 });
+    expect(trainableHash(a.trainable)).toBe(trainableHash(b.trainable));
+    expect(trainableHash(c.trainable)).not.toBe(trainableHash(a.trainable));
+  });
+
+  test('--resume continues to exactly the weights of an uninterrupted run', async () => {
+    const straight = await run(kind, tempDir(), 4);
+    const dir = tempDir();
+    await run(kind, dir, 2);
+    const resumed = await run(kind, dir, 4, { resume: true });
+    expect(trainableHash(resumed.trainable)).toBe(trainableHash(straight.trainable));
+    expect(readFileSync(join(dir, LOG_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+test('checkpoints hold the tfjs layers format, a manifest and the step log', async () => {
+  const dir = tempDir();
+  const result = await run('vae', dir, 2);
+  const manifest = readManifest<{ kind: string; seed: number; step: number; environment: { backend: string }; data: object }>(dir);
+  expect(manifest).toMatchObject({ kind: 'vae', seed: 5, step: 2, environment: { backend: 'tensorflow' } });
+  expect(Object.keys(manifest.data)).toHaveLength(4);
+  const decoder = await loadNetwork(dir, 'decoder');
+  expect(weightsHash({ decoder })).toBe(weightsHash({ decoder: result.trainable.networks.decoder! }));
+  const generative = await loadGenerative('vae', dir);
+  expect(generative.latentDim).toBe(100);
+});
+
+test('a NaN loss stops the run naming the step, and the last good checkpoint stays', async () => {
+  const dir = tempDir();
+  await run('vae', dir, 2);
+  const poisoned = { ...data, images: data.images.map((v, i) => (i % 784 === 5 ? NaN : v)) };
+  await expect(run('vae', dir, 6, { resume: true, data: poisoned })).rejects.toThrow(TrainingDivergedError);
+  await expect(run('vae', dir, 6, { resume: true, data: poisoned })).rejects.toThrow(/step \d+: loss '\w+' is NaN/);
+  expect(readManifest<{ step: number }>(dir).step).toBeGreaterThanOrEqual(2);
+});
+
+test('bad options are clear errors', async () => {
+  expect(() => validateTrainOptions({ steps: 0, batchSize: 64, seed: 1 })).toThrow(/--steps: expected an integer ≥ 1, found 0/);
+  expect(() => validateTrainOptions({ steps: 1, batchSize: 0, seed: 1 })).toThrow(/--batch: expected an integer ≥ 1, found 0/);
+  expect(() => validateTrainOptions({ steps: 1, batchSize: 1, seed: 1, alpha: 0 })).toThrow(/--alpha: expected a number > 0, found 0/);
+  const file = join(tempDir(), 'a-file');
+  writeFileSync(file, 'x');
+  await expect(run('vae', file, 2)).rejects.toThrow(/expected a folder for the checkpoint, found a file/);
+  expect(existsSync(file)).toBe(true);
+});
