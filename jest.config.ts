@@ -16,6 +16,10 @@ const config: Config = {
   // Native TensorFlow uses both cores per test file; more workers only contend for them.
   maxWorkers: 1,
   testTimeout: 120_000,
+  // Golden-image and metric-baseline matchers (toMatchGoldenImage, toMatchMetricBaseline).
+  setupFilesAfterEnv: ['<rootDir>/harness/golden/setup.ts'],
+  // The .cjs shim loads the TypeScript reporter: jest requires reporters without its transform.
+  reporters: ['default', '<rootDir>/harness/golden/obsolete-reporter.cjs'],
 
 };
 

@@ -80,7 +80,7 @@ export async function runTraining(o: TrainCommand): Promise<void> {
   if (o.publish) {
     const target = checkpointDir(o.kind);
     const manifest = JSON.parse(readFileSync(join(o.outDir, 'manifest.json'), 'utf8'));
-    const inference = o.kind === 'vae'
+    const inference: Record<string, import('@tensorflow/tfjs').LayersModel> = o.kind === 'vae'
       ? { encoder: result.trainable.networks.encoder!, decoder: result.trainable.networks.decoder! }
       : { generator: result.trainable.networks.generator! };
     await saveCheckpoint(target, {

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from './seed';
 
-export type Initialised = { name: string; kernelInitializer: tf.initializers.Initializer };
+export type Initialised = { name: string; kernelInitializer: ReturnType<typeof tf.initializers.glorotUniform> };
 
 /** Glorot-uniform kernels seeded per layer name (Keras' default initialiser, made reproducible). */
 export function seeded(seed: number, name: string): Initialised {

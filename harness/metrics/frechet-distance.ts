@@ -1,50 +1,129 @@
 /**
- * Fréchet distance between Gaussians fitted to two feature sets (Heusel et al. 2017):
+ * Fréchet distance between Gaussians fitted to two feature sets (Heusel et al. 2017, "GANs trained
+ * by a two time-scale update rule converge to a local Nash equilibrium"):
  * ‖μ₁ − μ₂‖² + tr(Σ₁) + tr(Σ₂) − 2·tr((Σ₁^½ Σ₂ Σ₁^½)^½).
- * The trace term uses symmetric eigendecompositions (ml-matrix), so it is exact for PSD inputs
- * rather than the Newton–Schulz approximation; tr((Σ₁Σ₂)^½) equals tr((Σ₁^½Σ₂Σ₁^½)^½).
+ *
+ * The trace term is Σᵢ √λᵢ over the eigenvalues of Fᵀ Σ₂ F, where Σ₁ = F Fᵀ (pivoted Cholesky):
+ * that matrix is similar to Σ₁Σ₂ and to Σ₁^½ Σ₂ Σ₁^½, so it has the same eigenvalues, and it is
+ * symmetric PSD, so they are exact and real (no Newton–Schulz approximation, unlike
+ * scipy.linalg.sqrtm in pytorch-fid, and no complex parts to discard).
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import * as tf from '@tensorflow/tfjs';
 import { assertFeatureSet, type FeatureSet } from './features';
+import { pivotedCholesky, symmetricEigenvalues } from './linalg';
+
+const METRIC = 'frechetDistance';
 
 export interface GaussianStats {
   mean: Float64Array;
-  covariance: Matrix;
+  /** `dim × dim`, row-major. */
+  covariance: Float64Array;
 }
 
-/** Mean and unbiased covariance of `n` feature vectors. */
+/** Mean and unbiased covariance of `n` feature vectors, in float64. */
 export function gaussianStats(set: FeatureSet): GaussianStats {
-  assertFeatureSet(set, 'gaussianStats', 2);
+  assertFeatureSet(set, METRIC, 2);
   const { data, n, dim } = set;
   const mean = new Float64Array(dim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d]! += data[i * dim + d]! / n;
-  const centred = new Matrix(n, dim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) centred.set(i, d, data[i * dim + d]! - mean[d]!);
-  const covariance = centred.transpose().mmul(centred).div(n - 1);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d]! += data[i * dim + d]!;
+  for (let d = 0; d < dim; d++) mean[d]! /= n;
+  const covariance = new Float64Array(dim * dim);
+  const centred = new Float64Array(dim);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dim; d++) centred[d] = data[i * dim + d]! - mean[d]!;
+    for (let r = 0; r < dim; r++) {
+      const x = centred[r]!;
+      for (let c = r; c < dim; c++) covariance[r * dim + c]! += x * centred[c]!;
+    }
+  }
+  for (let r = 0; r < dim; r++) {
+    for (let c = r; c < dim; c++) covariance[c * dim + r] = covariance[r * dim + c] = covariance[r * dim + c]! / (n - 1);
+  }
   return { mean, covariance };
 }
 
-/** Symmetric PSD square root; tiny negative eigenvalues from rounding are clamped to zero. */
-export function symmetricSqrt(m: Matrix): Matrix {
-  const symmetric = m.add(m.transpose()).div(2);
-  const eig = new EigenvalueDecomposition(symmetric, { assumeSymmetric: true });
-  const v = eig.eigenvectorMatrix;
-  const roots = eig.realEigenvalues.map((x) => Math.sqrt(Math.max(x, 0)));
-  return v.mmul(Matrix.diag(roots)).mmul(v.transpose());
+function assertStats(s: GaussianStats, name: string): void {
+  const dim = s.mean.length;
+  if (dim === 0) throw new RangeError(`${METRIC}: ${name} statistics have no dimensions`);
+  if (s.covariance.length !== dim * dim) {
+    throw new RangeError(`${METRIC}: ${name} covariance has ${s.covariance.length} values, expected ${dim}×${dim}`);
+  }
+  if (![...s.mean, ...s.covariance].every(Number.isFinite)) throw new RangeError(`${METRIC}: ${name} statistics contain NaN or infinite values`);
+}
+
+/** tr((Σ₁^½ Σ₂ Σ₁^½)^½) via the eigenvalues of Fᵀ Σ₂ F with Σ₁ = F Fᵀ (see the module comment). */
+export function traceSqrtProduct(a: Float64Array, b: Float64Array, dim: number): number {
+  const { factor, rank } = pivotedCholesky(a, dim);
+  const bf = new Float64Array(dim * rank);
+  for (let i = 0; i < dim; i++) {
+    for (let k = 0; k < dim; k++) {
+      const bik = b[i * dim + k]!;
+      if (bik === 0) continue;
+      for (let j = 0; j < rank; j++) bf[i * rank + j]! += bik * factor[k * rank + j]!;
+    }
+  }
+  const inner = new Float64Array(rank * rank);
+  for (let k = 0; k < dim; k++) {
+    for (let i = 0; i < rank; i++) {
+      const fki = factor[k * rank + i]!;
+      for (let j = 0; j < rank; j++) inner[i * rank + j]! += fki * bf[k * rank + j]!;
+    }
+  }
+  return symmetricEigenvalues(inner, rank).reduce((sum, lambda) => sum + Math.sqrt(Math.max(lambda, 0)), 0);
 }
 
 export function frechetDistanceFromStats(a: GaussianStats, b: GaussianStats): number {
-  if (a.mean.length !== b.mean.length) {
-    throw new RangeError(`frechetDistance: feature dimensions differ (${a.mean.length} vs ${b.mean.length})`);
-  }
-  let meanTerm = 0;
-  a.mean.forEach((m, d) => (meanTerm += (m - b.mean[d]!) ** 2));
-  const rootA = symmetricSqrt(a.covariance);
-  const cross = symmetricSqrt(rootA.mmul(b.covariance).mmul(rootA));
-  const value = meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * cross.trace();
+  assertStats(a, 'first');
+  assertStats(b, 'second');
+  const dim = a.mean.length;
+  if (b.mean.length !== dim) throw new RangeError(`${METRIC}: feature dimensions differ (${dim} vs ${b.mean.length})`);
+  let value = 0;
+  for (let d = 0; d < dim; d++) value += (a.mean[d]! - b.mean[d]!) ** 2 + a.covariance[d * dim + d]! + b.covariance[d * dim + d]!;
+  value -= 2 * traceSqrtProduct(a.covariance, b.covariance, dim);
+  // Rounding can leave −1e-12 for identical sets; a distance is never negative.
   return Math.max(value, 0);
 }
 
 export function frechetDistance(a: FeatureSet, b: FeatureSet): number {
+  assertFeatureSet(a, METRIC, 2);
+  assertFeatureSet(b, METRIC, 2);
+  if (a.dim !== b.dim) throw new RangeError(`${METRIC}: feature dimensions differ (${a.dim} vs ${b.dim})`);
   return frechetDistanceFromStats(gaussianStats(a), gaussianStats(b));
+}
+
+/**
+ * Statistics of bootstrap resamples given as multiplicities (`counts[r][i]` copies of item i), as tf
+ * matrix products Xᵀ diag(c) X, one per resample (measured faster than one product over all
+ * resamples, which must materialise every xᵢ ⊗ xᵢ). Features are centred on the full-set mean
+ * first, so float32 sums stay accurate.
+ */
+export function resampledGaussianStats(set: FeatureSet, counts: readonly Uint16Array[]): GaussianStats[] {
+  const { mean } = gaussianStats(set);
+  const { n, dim } = set;
+  const centred = tf.tidy(() => tf.sub(tf.tensor2d(set.data, [n, dim]), tf.tensor1d(Float32Array.from(mean))));
+  try {
+    return counts.map((c) => {
+      if (c.length !== n) throw new RangeError(`${METRIC}: resample counts cover ${c.length} items, expected ${n}`);
+      const [sums, moments] = tf.tidy(() => {
+        const weighted = tf.mul(centred, tf.tensor2d(Float32Array.from(c), [n, 1]));
+        return [tf.sum(weighted, 0).dataSync() as Float32Array, tf.matMul(weighted, centred, true, false).dataSync() as Float32Array];
+      });
+      const shift = Float64Array.from(sums, (v) => v / n);
+      const covariance = new Float64Array(dim * dim);
+      for (let r = 0; r < dim; r++) {
+        for (let k = 0; k < dim; k++) covariance[r * dim + k] = (moments[r * dim + k]! - n * shift[r]! * shift[k]!) / (n - 1);
+      }
+      return { mean: shift.map((v, d) => v + mean[d]!), covariance };
+    });
+  } finally {
+    centred.dispose();
+  }
+}
+
+/** The distance for each pair of resamples (`countsA[r]`, `countsB[r]`). */
+export function frechetDistanceReplicates(a: FeatureSet, b: FeatureSet, countsA: readonly Uint16Array[], countsB: readonly Uint16Array[]): Float64Array {
+  if (countsA.length !== countsB.length) throw new RangeError(`${METRIC}: ${countsA.length} resamples of the first set but ${countsB.length} of the second`);
+  const statsA = resampledGaussianStats(a, countsA);
+  const statsB = resampledGaussianStats(b, countsB);
+  return Float64Array.from(statsA, (s, r) => frechetDistanceFromStats(s, statsB[r]!));
 }

@@ -23,16 +23,18 @@ export const REPORT_DEFAULTS = {
   tileScale: 3,
   tileGap: 2,
 
-  /** GAN inversion: Adam on z minimising pixel MSE to the test image, from a fixed start. */
-  inversionSteps: 300,
-  inversionLearningRate: 0.05,
+  // GAN inversion uses the metrics' settings (harness/metrics/defaults.ts), so the pictures show
+  // exactly what the inversion numbers measure.
 
-  /** Zoom panel: a 14×14 crop around the shoe's middle, 16× so single pixels are 16 px squares. */
-  zoomCrop: { x: 7, y: 7, size: 14, scale: 16 },
-  /** Scale of the whole image shown beside the crop. */
-  zoomFullScale: 6,
+  /** Zoom panel: a 14×14 crop around the shoe's middle, 14× so single pixels are 14 px squares. */
+  zoomCrop: { x: 7, y: 7, size: 14, scale: 14 },
+  /** Scale of the whole image shown beside the crop (three panels of 5·28 + 14·14 px fit one row). */
+  zoomFullScale: 5,
   /** Which sample (same z in every model) and which test image the zoom panel uses. */
   zoomIndex: 0,
+
+  /** Test images whose VAE reconstructions are scored for sharpness (the evaluation scores samples only). */
+  reconstructionSharpnessImages: 500,
 
   /** Curves: at most this many points per series (bucket means), to keep report.json small. */
   maxCurvePoints: 300,

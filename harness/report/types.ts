@@ -132,7 +132,8 @@ export interface MetricDefinition {
   name: string;
   /** One or two sentences: what is computed, on what, and the reference it follows. */
   definition: string;
-  better: 'higher' | 'lower' | 'neither';
+  /** `near-real`: the closer to the real data's value the better (e.g. sharpness). */
+  better: 'higher' | 'lower' | 'near-real' | 'neither';
 }
 
 export interface MetricRow {
@@ -147,6 +148,8 @@ export interface MetricRow {
   n?: number;
   /** value / value of the same metric on real data, when there is one. */
   ratioToReal?: number;
+  /** Bootstrap interval of that ratio, when the input gives one. */
+  ratioInterval?: [number, number];
 }
 
 export type CheckStatus = 'passed' | 'failed' | 'missing';
@@ -168,9 +171,14 @@ export interface ClaimCheck {
 export interface MetricsData {
   /** Where the numbers come from and how they were made (e.g. `2000 samples, seed 1`). */
   provenance: string;
+  /** Column order of the table (the `subject`s of the rows). */
+  subjects: string[];
   definitions: MetricDefinition[];
+  /** One row per (metric, subject); metrics in table order. */
   rows: MetricRow[];
   checks: ClaimCheck[];
+  /** Models that were not evaluated, values that could not be read, and the like. */
+  notes: string[];
 }
 
 // ─── Training curves ─────────────────────────────────────────────────────────────────────────
@@ -227,31 +235,60 @@ export interface CurvesData {
 
 // ─── Benchmarks ──────────────────────────────────────────────────────────────────────────────
 
-export interface BenchRow {
+interface BenchRowBase {
+  /** e.g. `train-step/vae`, `sample/dcgan`, `golden/pixelmatch-grid`. */
   task: string;
   model?: string;
   backend: string;
-  /** Mean (or median, see `statistic`) milliseconds per iteration. */
-  ms: number;
-  /** Relative margin of error in percent, when measured. */
-  rme?: number;
-  samples?: number;
-  /** Achieved / peak throughput of the machine (0–1). */
-  shareOfPeak?: number;
-  /** ms / ms of the PyTorch peer on the same task (below 1: we are faster). */
-  ratioToPeer?: number;
-  /** ms / ms of the committed baseline (above 1 + threshold: a regression). */
-  ratioToBaseline?: number;
-  regression?: boolean;
+  /** What ran it, e.g. `AMD EPYC, 2 threads`. */
+  device?: string;
+}
+
+export type BenchRow = BenchRowBase &
+  (
+    | {
+        status: 'completed';
+        /** Milliseconds per iteration. */
+        meanMs: number;
+        p50Ms: number;
+        /** Relative margin of error of the mean (95 %), in percent. */
+        rme: number;
+        samples: number;
+        gflops?: number;
+        /** Achieved / peak FP32 throughput of the machine, as a fraction (0–1). */
+        shareOfPeak?: number;
+        /** ms / ms of the PyTorch peer on the same step (below 1: faster than PyTorch). */
+        ratioToPeer?: number;
+        /** ms / ms of the committed baseline (above 1: slower). */
+        ratioToBaseline?: number;
+        regression?: boolean;
+        improvement?: boolean;
+      }
+    | { status: 'skipped'; reason: string; singleIterationMs?: number }
+  );
+
+export interface BenchGoal {
+  task: string;
+  backend: string;
+  goal: string;
+  measuredMs?: number;
+  /** undefined: could not be judged. */
+  met?: boolean;
 }
 
 export interface BenchData {
+  /** When, where and how the benchmark ran (settings, load average). */
   provenance: string;
-  statistic: string;
-  /** Regression threshold as a fraction (e.g. 0.1 for 10 %), when the input has one. */
-  threshold?: number;
+  /** The machine's FP32 peak and how it was found. */
+  peak: string;
+  /** The PyTorch peer: version and threads, or why it did not run. */
+  peer: string;
+  /** The baseline compared against, or why there was none. */
+  baseline: string;
+  /** Regression threshold as a fraction (0.1 = 10 %). */
+  threshold: number;
   rows: BenchRow[];
-  notes: string[];
+  goals: BenchGoal[];
 }
 
 // ─── Goldens ─────────────────────────────────────────────────────────────────────────────────

@@ -29,7 +29,7 @@ export function gradientPenalty(critic: (x: tf.Tensor4D) => tf.Tensor, real: tf.
   const n = real.shape[0];
   const eps = tf.randomUniform([n, 1, 1, 1], 0, 1, 'float32', seed);
   const interpolates = tf.add(tf.mul(eps, real), tf.mul(tf.sub(1, eps), fake)) as tf.Tensor4D;
-  const grads = tf.grad((x: tf.Tensor4D) => tf.sum(critic(x)))(interpolates);
+  const grads = tf.grad((x: tf.Tensor) => tf.sum(critic(x as tf.Tensor4D)))(interpolates);
   const norms = tf.sqrt(tf.add(tf.sum(tf.square(grads), [1, 2, 3]), 1e-12));
   return tf.mean(tf.square(tf.sub(norms, 1))) as tf.Scalar;
 }

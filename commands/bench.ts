@@ -1,0 +1,249 @@
+/**
+ * `bench`: CLI glue around harness/bench. Times every task on every requested backend, runs the
+ * PyTorch peer, compares with the committed baseline, prints the table and writes
+ * reports/bench.json. Exit status 1 on a tensor leak, a failed task, or (with --check) a
+ * flagged regression.
+ */
+import { resolve } from 'node:path';
+import { useBackend, type BackendInfo, type BackendName } from '../models/backend';
+import { MODEL_KINDS, type ModelKind } from '../models/types';
+import { applyBaseline, baselineMismatch, loadBaseline, reportToBaseline, saveBaseline } from '../harness/bench/baseline';
+import { BENCH_DEFAULTS } from '../harness/bench/defaults';
+import { backendLabel, benchEnvironment, deviceLabel, loadWarning } from '../harness/bench/environment';
+import { detectPeak, readCpuInfo } from '../harness/bench/peak';
+import { runPeer, torchCheck } from '../harness/bench/peer';
+import { applyPeer, formatReport, judgeGoals, writeReport } from '../harness/bench/report';
+import {
+  completedRow, detectTensorflowGpu, measure, missingKernelReason, missingKernels, probeInChild, skippedRow,
+  type RowContext, type TimingOptions,
+} from '../harness/bench/run';
+import { jsTasks, matchesOnly, measureModelCosts, modelTasks, taskId, type TaskContext, type TaskDefinition } from '../harness/bench/tasks';
+import {
+  BENCH_BACKENDS, BENCH_SCHEMA,
+  type BackendLabel, type BenchBackend, type BenchReport, type BenchTask, type PeakInfo, type PeerSummary,
+} from '../harness/bench/types';
+
+export interface BenchCommand {
+  json: string;
+  saveBaseline?: boolean;
+  compare?: boolean;
+  check?: boolean;
+  threshold: number;
+  time: number;
+  quick?: boolean;
+  only?: string;
+  backends: string;
+}
+
+const TFJS_BACKENDS: readonly BenchBackend[] = ['tensorflow', 'wasm', 'cpu'];
+const BROWSER_BACKENDS: readonly BenchBackend[] = ['webgl', 'webgpu'];
+
+export function parseBackends(value: string): BenchBackend[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(BENCH_BACKENDS as readonly string[]).includes(n) || n === 'js') {
+      throw new RangeError(`--backends: expected names from ${BENCH_BACKENDS.filter((b) => b !== 'js').join(', ')}, found '${n}'`);
+    }
+  }
+  return [...new Set(names)] as BenchBackend[];
+}
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+interface BackendRun {
+  rows: BenchTask[];
+  info?: BackendInfo;
+  failed: string[];
+}
+
+async function runCpuGuarded(defs: TaskDefinition[], ctx: RowContext, timing: TimingOptions, quick: boolean, args: { batch: number; seed: number }): Promise<BackendRun> {
+  const { budgetMs, guardMs, quickGuardMs } = BENCH_DEFAULTS.cpuProbe;
+  const guard = quick ? quickGuardMs : guardMs;
+  const rows: BenchTask[] = [];
+  const failed: string[] = [];
+  const overBudget = new Map<string, string>();
+  for (const def of defs) {
+    const smaller = overBudget.get(def.group);
+    if (smaller) {
+      rows.push(skippedRow(def, ctx, `not probed: ${smaller} (less work) already exceeded the pure-JS budget of ${budgetMs / 1000} s per iteration`));
+      continue;
+    }
+    log(`${taskId(def.name, 'cpu')}: one guarded iteration in a child process (budget ${budgetMs / 1000} s, killed after ${guard / 1000} s)`);
+    const probe = await probeInChild(def.name, 'cpu', guard, args);
+    if (probe.status === 'ok' && probe.ms !== null && probe.ms <= budgetMs) {
+      rows.push(completedRow(def, ctx, await measure(def, timing)));
+    } else if (probe.status === 'ok' && probe.ms !== null) {
+      rows.push(skippedRow(def, ctx, `pure-JS backend: one iteration took ${(probe.ms / 1000).toFixed(1)} s, over the ${budgetMs / 1000} s per-iteration budget`, probe.ms));
+      overBudget.set(def.group, def.name);
+    } else if (probe.status === 'killed') {
+      rows.push(skippedRow(def, ctx, `pure-JS backend: ${probe.message}; budget ${budgetMs / 1000} s per iteration`));
+      overBudget.set(def.group, def.name);
+    } else {
+      rows.push(skippedRow(def, ctx, `failed: ${probe.message}`));
+      failed.push(taskId(def.name, 'cpu'));
+    }
+  }
+  return { rows, failed };
+}
+
+async function runTfjsBackend(backend: BackendName, taskCtx: TaskContext, o: { only: string[]; timing: TimingOptions; quick: boolean; peak: PeakInfo; cpuModel: string }): Promise<BackendRun> {
+  let info: BackendInfo;
+  try {
+    info = await useBackend(backend);
+  } catch (error) {
+    const ctx: RowContext = { backend, device: deviceLabel(backend, o.cpuModel, 1), peak: o.peak };
+    const defs = modelTasks(taskCtx).filter((d) => matchesOnly(taskId(d.name, backend), o.only));
+    return { rows: defs.map((d) => skippedRow(d, ctx, `backend ${backend} unavailable: ${(error as Error).message.split('\n')[0]}`)), failed: [] };
+  }
+  const ctx: RowContext = { backend, device: deviceLabel(backend, o.cpuModel, info.threads), peak: o.peak };
+  const defs = modelTasks(taskCtx).filter((d) => matchesOnly(taskId(d.name, backend), o.only));
+  const runnable: TaskDefinition[] = [];
+  const rows: BenchTask[] = [];
+  for (const def of defs) {
+    const missing = missingKernels(def, backend);
+    if (missing.length) rows.push(skippedRow(def, ctx, missingKernelReason(backend, missing)));
+    else runnable.push(def);
+  }
+  if (backend === 'cpu') {
+    const guarded = await runCpuGuarded(runnable, ctx, o.timing, o.quick, { batch: taskCtx.batch, seed: taskCtx.seed });
+    return { rows: [...rows, ...guarded.rows], info, failed: guarded.failed };
+  }
+  const failed: string[] = [];
+  for (const def of runnable) {
+    const id = taskId(def.name, backend);
+    log(`${id} …`);
+    try {
+      rows.push(completedRow(def, ctx, await measure(def, o.timing)));
+    } catch (error) {
+      rows.push(skippedRow(def, ctx, `failed: ${(error as Error).message.split('\n')[0]}`));
+      failed.push(id);
+    }
+  }
+  return { rows, info, failed };
+}
+
+async function runJsTasks(taskCtx: TaskContext, o: { only: string[]; timing: TimingOptions; peak: PeakInfo; cpuModel: string }): Promise<BackendRun> {
+  const ctx: RowContext = { backend: 'js', device: deviceLabel('js', o.cpuModel, 1), peak: o.peak };
+  const rows: BenchTask[] = [];
+  const failed: string[] = [];
+  for (const def of jsTasks(taskCtx).filter((d) => matchesOnly(taskId(d.name, 'js'), o.only))) {
+    log(`${taskId(def.name, 'js')} …`);
+    try {
+      rows.push(completedRow(def, ctx, await measure(def, o.timing)));
+    } catch (error) {
+      rows.push(skippedRow(def, ctx, `failed: ${(error as Error).message.split('\n')[0]}`));
+      failed.push(taskId(def.name, 'js'));
+    }
+  }
+  return { rows, failed };
+}
+
+function gpuRows(taskCtx: TaskContext, only: string[], peak: PeakInfo): BenchTask[] {
+  const gpu = detectTensorflowGpu();
+  const ctx: RowContext = { backend: 'tensorflow-gpu', device: 'CUDA GPU', peak };
+  return modelTasks(taskCtx)
+    .filter((d) => matchesOnly(taskId(d.name, 'tensorflow-gpu'), only))
+    .map((d) => skippedRow(d, ctx, gpu.reason));
+}
+
+async function browserRows(backend: BenchBackend, taskCtx: TaskContext, only: string[], peak: PeakInfo, timing: TimingOptions): Promise<BackendRun> {
+  const { runBrowserBackend } = await import('../harness/bench/browser');
+  return runBrowserBackend(backend as 'webgl' | 'webgpu', taskCtx, { only, peak, timing });
+}
+
+function peerFor(o: BenchCommand, rows: readonly BenchTask[], threads: number, batch: number): PeerSummary {
+  if (o.quick) {
+    const check = torchCheck();
+    return { status: 'skipped', reason: `not run with --quick${check.ok ? '' : `; ${check.reason}`}` };
+  }
+  const models = MODEL_KINDS.filter((k) => rows.some((t) => t.group === 'train-step' && t.model === k && t.status === 'completed'));
+  log(`PyTorch peer (${models.join(', ') || 'no model'}) …`);
+  return runPeer({ models: models as ModelKind[], batch, threads, seed: BENCH_DEFAULTS.seed });
+}
+
+export async function runBench(o: BenchCommand): Promise<void> {
+  const backends = parseBackends(o.backends);
+  const only = (o.only ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const quick = Boolean(o.quick);
+  const timing: TimingOptions = quick
+    ? { ...BENCH_DEFAULTS.quick }
+    : { timeMs: o.time, iterations: BENCH_DEFAULTS.iterations, warmupIterations: BENCH_DEFAULTS.warmupIterations };
+  const peak = detectPeak();
+  const cpuModel = readCpuInfo().model;
+  const batch = BENCH_DEFAULTS.batch;
+  const seed = BENCH_DEFAULTS.seed;
+
+  // FLOP models come from the real networks: build them once on the first backend that loads.
+  const first = backends.find((b) => (TFJS_BACKENDS as readonly string[]).includes(b)) ?? 'tensorflow';
+  await useBackend(first as BackendName).catch(() => useBackend('cpu'));
+  const taskCtx: TaskContext = { batch, seed, costs: measureModelCosts(seed) };
+  const startEnv = benchEnvironment({});
+
+  const rows: BenchTask[] = [];
+  const failed: string[] = [];
+  const labels: Partial<Record<BenchBackend, BackendLabel>> = {};
+  let native: BackendInfo | undefined;
+  for (const backend of backends) {
+    if (backend === 'tensorflow-gpu') continue;
+    const result = (BROWSER_BACKENDS as readonly string[]).includes(backend)
+      ? await browserRows(backend, taskCtx, only, peak, timing)
+      : await runTfjsBackend(backend as BackendName, taskCtx, { only, timing, quick, peak, cpuModel });
+    rows.push(...result.rows);
+    failed.push(...result.failed);
+    if (result.info) {
+      labels[backend] = backendLabel(result.info);
+      if (backend === 'tensorflow') native = result.info;
+    }
+  }
+  // The GPU build is always reported: detected, or skipped with what is missing.
+  rows.push(...gpuRows(taskCtx, only, peak));
+  const js = await runJsTasks(taskCtx, { only, timing, peak, cpuModel });
+  rows.push(...js.rows);
+  failed.push(...js.failed);
+
+  const peer = peerFor(o, rows, native?.threads ?? startEnv.cpus, batch);
+  const tasks = applyPeer(rows, peer);
+  let report: BenchReport = {
+    schema: BENCH_SCHEMA,
+    createdAt: new Date().toISOString(),
+    environment: { ...benchEnvironment(labels, native), loadAverage: startEnv.loadAverage },
+    peak,
+    settings: { batch, timeMs: timing.timeMs, iterations: timing.iterations, warmupIterations: timing.warmupIterations, quick, only, backends, threshold: o.threshold },
+    peer,
+    baseline: null,
+    goals: judgeGoals(tasks, peer),
+    tasks,
+  };
+
+  const notes: string[] = [];
+  const disturbed = loadWarning(report.environment);
+  if (disturbed) notes.push(disturbed);
+  const baselinePath = BENCH_DEFAULTS.baselinePath;
+  if (o.compare || o.check) {
+    const baseline = loadBaseline(baselinePath);
+    report = applyBaseline(report, baseline, o.threshold, 'harness/bench/baseline.json');
+    const mismatch = baselineMismatch(report, baseline);
+    if (mismatch) notes.push(mismatch);
+  }
+  if (quick && (o.saveBaseline || o.compare || o.check)) notes.push('--quick takes too few samples for baseline work: intervals are wide');
+
+  console.log(formatReport(report, notes));
+  const jsonPath = resolve(o.json);
+  writeReport(jsonPath, report);
+  log(`wrote ${jsonPath}`);
+  if (o.saveBaseline) {
+    saveBaseline(baselinePath, reportToBaseline(report));
+    log(`wrote baseline ${baselinePath} (${report.tasks.filter((t) => t.status === 'completed').length} tasks)`);
+  }
+
+  const leaks = report.tasks.filter((t) => t.status === 'completed' && t.tensors.growth > 0).map((t) => t.id);
+  const problems = [
+    leaks.length && `tensor count grew across iterations in ${leaks.join(', ')}`,
+    failed.length && `tasks failed: ${failed.join(', ')}`,
+    o.check && report.baseline?.regressions.length && `regressions beyond ${(o.threshold * 100).toFixed(0)} %: ${report.baseline.regressions.join(', ')}`,
+  ].filter(Boolean);
+  if (problems.length) {
+    for (const p of problems) console.error(`error: ${p}`);
+    process.exitCode = 1;
+  }
+}

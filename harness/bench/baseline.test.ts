@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyBaseline, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, reportToBaseline, saveBaseline } from './baseline';
+import { SchemaError } from './schema';
+import { completedTask, latency, sampleBaseline, sampleReport, skippedTask } from './test-fixtures';
+
+describe('intervals', () => {
+  test('mean ± mean·rme/100', () => {
+    expect(meanInterval({ mean: 100, rme: 5 })).toEqual({ low: 95, high: 105 });
+  });
+  test('touching intervals overlap; disjoint ones do not', () => {
+    expect(intervalsOverlap({ low: 0, high: 1 }, { low: 1, high: 2 })).toBe(true);
+    expect(intervalsOverlap({ low: 0, high: 1 }, { low: 1.01, high: 2 })).toBe(false);
+  });
+});
+
+describe('compareLatency', () => {
+  test('ratio is current / baseline', () => {
+    expect(compareLatency(latency(110), latency(100), 0.1).ratio).toBeCloseTo(1.1);
+  });
+  test('slower beyond the threshold with disjoint intervals is a regression', () => {
+    const c = compareLatency(latency(130, 2), latency(100, 2), 0.1);
+    expect(c).toMatchObject({ regression: true, improvement: false, intervalsOverlap: false });
+  });
+  test('slower beyond the threshold but inside the noise is not flagged', () => {
+    const c = compareLatency(latency(130, 20), latency(100, 10), 0.1);
+    expect(c).toMatchObject({ regression: false, intervalsOverlap: true });
+  });
+  test('slower within the threshold is not flagged even when intervals are disjoint', () => {
+    const c = compareLatency(latency(108, 1), latency(100, 1), 0.1);
+    expect(c).toMatchObject({ regression: false, intervalsOverlap: false });
+  });
+  test('faster beyond the threshold with disjoint intervals is an improvement', () => {
+    expect(compareLatency(latency(70, 2), latency(100, 2), 0.1)).toMatchObject({ improvement: true, regression: false });
+  });
+  test('the threshold is a fraction: a 5 % threshold flags 8 % slower', () => {
+    expect(compareLatency(latency(108, 1), latency(100, 1), 0.05).regression).toBe(true);
+  });
+  test('bad inputs are errors, not verdicts', () => {
+    expect(() => compareLatency(latency(1), latency(1), 0)).toThrow(/threshold/);
+    expect(() => compareLatency(latency(1), { mean: 0, rme: 1 }, 0.1)).toThrow(/baseline mean/);
+  });
+});
+
+describe('applyBaseline', () => {
+  const report = sampleReport([
+    completedTask('train-step/vae', 'tensorflow', 130),
+    completedTask('train-step/dcgan', 'tensorflow', 300),
+    completedTask('sample/vae', 'tensorflow', 50),
+    skippedTask('train-step/vae', 'wasm', 'no kernel'),
+  ]);
+  const baseline = sampleBaseline([
+    { id: 'train-step/vae@tensorflow', mean: 100 },
+    { id: 'train-step/dcgan@tensorflow', mean: 310 },
+    { id: 'train-step/vae@wasm', mean: 10 },
+  ]);
+  const out = applyBaseline(report, baseline, 0.1, 'harness/bench/baseline.json');
+
+  test('lists regressions by id', () => {
+    expect(out.baseline).toEqual({ path: 'harness/bench/baseline.json', createdAt: baseline.createdAt, commit: 'base', regressions: ['train-step/vae@tensorflow'] });
+  });
+  test('fills ratios on known completed tasks only', () => {
+    const byId = Object.fromEntries(out.tasks.map((t) => [t.id, t]));
+    expect(byId['train-step/dcgan@tensorflow']).toMatchObject({ baseline: { regression: false } });
+    expect((byId['train-step/dcgan@tensorflow'] as { baseline: { ratio: number } }).baseline.ratio).toBeCloseTo(300 / 310);
+    expect(byId['sample/vae@tensorflow']).toMatchObject({ baseline: null });
+    expect(byId['train-step/vae@wasm']).not.toHaveProperty('baseline');
+  });
+  test('does not change its input', () => {
+    expect(report.baseline).toBeNull();
+    expect(report.tasks.every((t) => t.status !== 'completed' || t.baseline === null)).toBe(true);
+  });
+});
+
+describe('baseline file', () => {
+  test('keeps completed tasks, latency only', () => {
+    const b = reportToBaseline(sampleReport());
+    expect(b.tasks.map((t) => t.id)).toEqual(['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow']);
+    expect(b.tasks[0]!.latency).toEqual(latency(70));
+    expect(b).toMatchObject({ cpuModel: 'Test CPU', cpus: 2, commit: 'abc' });
+  });
+  test('a baseline from another machine is named as such', () => {
+    expect(baselineMismatch(sampleReport(), { ...sampleBaseline([]), cpus: 4 })).toMatch(/2 CPUs vs baseline 4/);
+    expect(baselineMismatch(sampleReport(), sampleBaseline([]))).toBeUndefined();
+  });
+  test('save then load round-trips, atomically (no temporary file left)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+    const path = join(dir, 'baseline.json');
+    const b = reportToBaseline(sampleReport());
+    saveBaseline(path, b);
+    expect(loadBaseline(path)).toEqual(b);
+    expect(readdirSync(dir)).toEqual(['baseline.json']);
+    expect(readFileSync(path, 'utf8').endsWith('\n')).toBe(true);
+  });
+  test('a file of another schema is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+    const path = join(dir, 'baseline.json');
+    saveBaseline(path, { ...reportToBaseline(sampleReport()), schema: 'other@0' } as never);
+    expect(() => loadBaseline(path)).toThrow(SchemaError);
+  });
+});

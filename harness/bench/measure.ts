@@ -1,0 +1,63 @@
+/**
+ * Times one prepared task with tinybench and checks tensors; depends only on tfjs and tinybench,
+ * so the browser page (browser-page.ts) bundles the same code the Node run uses.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Bench } from 'tinybench';
+import type { LatencyStats, TensorCheck } from './types';
+
+export interface TimingOptions {
+  timeMs: number;
+  iterations: number;
+  warmupIterations: number;
+}
+
+/** One timed iteration and the cleanup of what was prepared for it. */
+export interface Prepared {
+  iterate(): void;
+  dispose(): void;
+}
+
+export interface Measurement {
+  latency: LatencyStats;
+  tensors: TensorCheck;
+}
+
+/** Times `prepared.iterate` (warm-up excluded), then disposes it; throws what the task throws. */
+export async function measurePrepared(name: string, prepared: Prepared, timing: TimingOptions): Promise<Measurement> {
+  const counts: number[] = [];
+  let start = Number.NaN;
+  try {
+    const bench = new Bench({
+      time: timing.timeMs,
+      iterations: timing.iterations,
+      warmup: timing.warmupIterations > 0,
+      warmupIterations: timing.warmupIterations,
+      warmupTime: 0,
+      throws: true,
+    });
+    bench.add(name, () => prepared.iterate(), {
+      // Without `async: false` tinybench calls the function once to find out, outside warm-up.
+      async: false,
+      beforeAll: (mode) => {
+        if (mode === 'run') start = tf.memory().numTensors;
+      },
+      afterEach: (mode) => {
+        if (mode === 'run') counts.push(tf.memory().numTensors);
+      },
+    });
+    await bench.run();
+    const result = bench.tasks[0]?.result;
+    if (!result || result.state !== 'completed') {
+      throw new Error(`tinybench ended in state '${result?.state}'${result?.state === 'errored' ? `: ${result.error.message}` : ''}`);
+    }
+    const l = result.latency;
+    const max = Math.max(start, ...counts);
+    return {
+      latency: { mean: l.mean, p50: l.p50, p99: l.p99, rme: l.rme, samples: l.samplesCount },
+      tensors: { start, max, end: counts.at(-1) ?? start, growth: max - start },
+    };
+  } finally {
+    prepared.dispose();
+  }
+}

@@ -1,0 +1,40 @@
+import { computePeak, isaFromFlags, parseCpuinfo } from './peak';
+
+const CPUINFO = `processor\t: 0
+model name\t: AMD EPYC 7B13
+cpu MHz\t\t: 2450.000
+flags\t\t: fpu sse sse2 avx fma avx2 bmi2
+
+processor\t: 1
+model name\t: AMD EPYC 7B13
+cpu MHz\t\t: 2450.000
+flags\t\t: fpu sse sse2 avx fma avx2 bmi2
+`;
+
+describe('peak FP32', () => {
+  test('parses model, processors, clock and flags', () => {
+    expect(parseCpuinfo(CPUINFO)).toEqual({ model: 'AMD EPYC 7B13', processors: 2, mhz: 2450, flags: ['fpu', 'sse', 'sse2', 'avx', 'fma', 'avx2', 'bmi2'] });
+  });
+  test.each([
+    [['avx512f', 'avx2', 'fma'], 64],
+    [['avx2', 'fma'], 32],
+    [['avx2'], 16],
+    [['avx'], 16],
+    [['asimd'], 16],
+    [['sse2'], 8],
+    [[], 2],
+  ])('flags %j give %i FLOPs per cycle', (flags, perCycle) => {
+    expect(isaFromFlags(flags).flopsPerCycle).toBe(perCycle);
+  });
+  test('cores × GHz × FLOPs/cycle, with the formula spelled out', () => {
+    const p = computePeak(parseCpuinfo(CPUINFO), 2, {});
+    expect(p.gflops).toBeCloseTo(2 * 2.45 * 32);
+    expect(p).toMatchObject({ cores: 2, flopsPerCycle: 32, isa: 'avx2-fma', source: 'detected' });
+    expect(p.formula).toBe('peak = 2 cores × 2.450 GHz × 32 FLOP/cycle (AVX2+FMA: 2 FMA units × 8 FP32 lanes × 2) = 156.8 GFLOP/s FP32');
+  });
+  test('environment overrides: the whole figure, or single factors', () => {
+    expect(computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_PEAK_GFLOPS: '100' })).toMatchObject({ gflops: 100, source: 'env' });
+    expect(computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_FLOPS_PER_CYCLE: '16', BENCH_CPU_GHZ: '3' })).toMatchObject({ gflops: 96, source: 'env' });
+    expect(computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_PEAK_GFLOPS: 'lots' })).toMatchObject({ source: 'detected' });
+  });
+});

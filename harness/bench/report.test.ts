@@ -1,0 +1,67 @@
+import { applyBaseline } from './baseline';
+import { applyPeer, formatReport, judgeGoals } from './report';
+import { validateBenchReport } from './schema';
+import { completedTask, latency, sampleBaseline, sampleReport, skippedTask } from './test-fixtures';
+import type { PeerSummary } from './types';
+
+const peer: PeerSummary = {
+  status: 'completed', torch: '2.5.1', threads: 2, batch: 64,
+  tasks: [{ model: 'vae', latency: latency(35) }, { model: 'dcgan', latency: latency(600) }],
+};
+
+describe('peer ratios', () => {
+  test('tfjs p50 / PyTorch p50 on training steps only', () => {
+    const tasks = applyPeer(sampleReport().tasks, peer);
+    expect(tasks.map((t) => (t.status === 'completed' ? t.peerRatio : 'skipped'))).toEqual([2, 0.5, 'skipped']);
+  });
+  test('a skipped peer leaves ratios empty', () => {
+    expect(applyPeer(sampleReport().tasks, { status: 'skipped', reason: 'x' })).toEqual(sampleReport().tasks);
+  });
+});
+
+describe('goals', () => {
+  test('absolute goals on the native steps and the PyTorch goal per native step', () => {
+    const goals = judgeGoals(applyPeer(sampleReport().tasks, peer), peer);
+    expect(goals).toEqual([
+      { task: 'train-step/vae', backend: 'tensorflow', goal: 'p50 ≤ 22 ms', measuredMs: 70, met: false },
+      { task: 'train-step/dcgan', backend: 'tensorflow', goal: 'p50 ≤ 130 ms', measuredMs: 300, met: false },
+      { task: 'train-step/vae', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (p50 ratio ≤ 1)', measuredMs: 70, met: false },
+      { task: 'train-step/dcgan', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (p50 ratio ≤ 1)', measuredMs: 300, met: true },
+    ]);
+  });
+  test('without a peer or a figure a goal is not judged', () => {
+    const goals = judgeGoals([skippedTask('train-step/vae', 'tensorflow', 'failed')], { status: 'skipped', reason: 'x' });
+    expect(goals.map((g) => g.met)).toEqual([null, null, null]);
+  });
+});
+
+describe('formatReport', () => {
+  const report = applyBaseline(
+    { ...sampleReport([completedTask('train-step/vae', 'tensorflow', 130), skippedTask('train-step/vae', 'wasm', 'no kernel')]) },
+    sampleBaseline([{ id: 'train-step/vae@tensorflow', mean: 100 }]),
+    0.1,
+    'harness/bench/baseline.json',
+  );
+  const text = formatReport(report, ['load was high']);
+  test('one line per task, skipped tasks with their reason', () => {
+    expect(text).toMatch(/train-step\/vae +tensorflow +130 ± 2\.0% +10 /);
+    expect(text).toMatch(/train-step\/vae +wasm +skipped: no kernel/);
+  });
+  test('flags the regression and names it under the table', () => {
+    expect(text).toMatch(/1\.30× REGRESSION/);
+    expect(text).toMatch(/REGRESSIONS: train-step\/vae@tensorflow/);
+  });
+  test('prints the peak formula, the peer status, the tensor check and the notes', () => {
+    expect(text).toContain('peak = test');
+    expect(text).toContain('peer: torch not installed');
+    expect(text).toMatch(/tensors: tf\.memory\(\)\.numTensors constant/);
+    expect(text).toContain('note: load was high');
+  });
+  test('a leak is printed as such', () => {
+    const leaky = sampleReport([{ ...completedTask('train-step/vae', 'tensorflow', 1), tensors: { start: 5, max: 8, end: 8, growth: 3 } }]);
+    expect(formatReport(leaky)).toMatch(/LEAK: train-step\/vae@tensorflow \+3/);
+  });
+  test('the report it formats is a valid bench.json', () => {
+    expect(() => validateBenchReport(JSON.parse(JSON.stringify(report)))).not.toThrow();
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * The bench report: assembles rows into reports/bench.json (types.ts `BenchReport`), judges the
+ * performance goals, and prints the terminal table. Everything here is pure except `writeReport`.
+ */
+import { BENCH_DEFAULTS, PERFORMANCE_GOALS } from './defaults';
+import { writeJsonAtomic } from './io';
+import { validateBenchReport } from './schema';
+import type { BenchReport, BenchTask, CompletedTask, GoalResult, PeerSummary } from './types';
+
+/** tfjs p50 / PyTorch p50 on every completed training step the peer also timed. */
+export function applyPeer(tasks: readonly BenchTask[], peer: PeerSummary): BenchTask[] {
+  if (peer.status !== 'completed') return [...tasks];
+  const byModel = new Map(peer.tasks.map((t) => [t.model, t.latency.p50]));
+  return tasks.map((t) => {
+    if (t.status !== 'completed' || t.group !== 'train-step' || !t.model) return t;
+    const p50 = byModel.get(t.model);
+    return p50 ? { ...t, peerRatio: t.latency.p50 / p50 } : t;
+  });
+}
+
+/** The goals of defaults.ts `PERFORMANCE_GOALS`, and "no slower than PyTorch" per native step. */
+export function judgeGoals(tasks: readonly BenchTask[], peer: PeerSummary): GoalResult[] {
+  const find = (id: string) => tasks.find((t): t is CompletedTask => t.id === id && t.status === 'completed');
+  const absolute = PERFORMANCE_GOALS.map((g): GoalResult => {
+    const t = find(`${g.task}@${g.backend}`);
+    const measuredMs = t?.latency.p50 ?? null;
+    return { task: g.task, backend: g.backend as GoalResult['backend'], goal: `p50 ≤ ${g.maxMs} ms`, measuredMs, met: measuredMs === null ? null : measuredMs <= g.maxMs };
+  });
+  const relative = tasks
+    .filter((t) => t.group === 'train-step' && t.backend === 'tensorflow')
+    .map((t): GoalResult => {
+      const c = t.status === 'completed' ? t : undefined;
+      const ratio = c?.peerRatio ?? null;
+      return {
+        task: t.name,
+        backend: t.backend,
+        goal: 'no slower than PyTorch CPU (p50 ratio ≤ 1)',
+        measuredMs: c?.latency.p50 ?? null,
+        met: peer.status === 'completed' && ratio !== null ? ratio <= 1 : null,
+      };
+    });
+  return [...absolute, ...relative];
+}
+
+export function writeReport(path: string, report: BenchReport): void {
+  writeJsonAtomic(path, validateBenchReport(report, path));
+}
+
+// ─── Terminal table ──────────────────────────────────────────────────────────────────────────
+
+const fmt = (x: number, digits = 1) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(digits));
+
+function ratioCell(t: CompletedTask): string {
+  if (!t.baseline) return '–';
+  const flag = t.baseline.regression ? ' REGRESSION' : t.baseline.improvement ? ' faster' : t.baseline.intervalsOverlap ? ' ~' : '';
+  return `${t.baseline.ratio.toFixed(2)}×${flag}`;
+}
+
+function row(t: BenchTask): string[] {
+  if (t.status === 'skipped') {
+    const once = t.singleIterationMs === null ? '' : ` (one iteration: ${fmt(t.singleIterationMs / 1000)} s)`;
+    return [t.name, t.backend, `skipped: ${t.reason}${once}`];
+  }
+  const unit = t.throughput.unit;
+  return [
+    t.name,
+    t.backend,
+    `${fmt(t.latency.p50)} ± ${t.latency.rme.toFixed(1)}%`,
+    String(t.latency.samples),
+    `${fmt(t.throughput.value)} ${unit}`,
+    t.gflops === null ? '–' : fmt(t.gflops),
+    t.peakShare === null ? '–' : `${(t.peakShare * 100).toFixed(1)}%`,
+    t.peerRatio === null ? '–' : `${t.peerRatio.toFixed(2)}×`,
+    ratioCell(t),
+  ];
+}
+
+const HEADER = ['task', 'backend', 'ms/iter p50 ± rme', 'samples', 'throughput', 'GFLOP/s', '% peak', 'vs PyTorch', 'vs baseline'];
+
+/** The table plus the lines that explain it (peak formula, peer, baseline, tensors, goals). */
+export function formatReport(report: BenchReport, notes: readonly string[] = []): string {
+  const rows = report.tasks.map(row);
+  const full = [HEADER, ...rows.filter((r) => r.length === HEADER.length)];
+  // Skipped rows span the columns after the second; they still widen the first two.
+  const widths = HEADER.map((_, i) => Math.max(...(i < 2 ? [HEADER, ...rows] : full).map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r.length === HEADER.length
+      ? r.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')
+      : `${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`;
+  const out = [line(HEADER), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line), ''];
+  out.push(`ms/iter: tinybench latency per iteration (a training step at batch ${report.settings.batch}; ${BENCH_DEFAULTS.sampleBatch} images for sampling), warm-up excluded; rme = 95 % margin of the mean.`);
+  out.push(`FLOPs: exact per-op count of conv/transposed-conv/dense work (harness/bench/flops.ts); ${report.peak.formula}.`);
+  out.push(report.peer.status === 'completed'
+    ? `peer: PyTorch ${report.peer.torch}, ${report.peer.threads} threads, batch ${report.peer.batch}; vs PyTorch = tfjs p50 / PyTorch p50 (> 1: slower)`
+    : `peer: ${report.peer.reason}`);
+  if (report.baseline) {
+    const r = report.baseline.regressions;
+    out.push(`baseline: ${report.baseline.path} (${report.baseline.createdAt}, ${report.baseline.commit.slice(0, 12)}); ratio = mean / baseline mean, ` +
+      `flagged beyond ${(report.settings.threshold * 100).toFixed(0)} % when the intervals do not overlap (~ = overlapping); ` +
+      (r.length ? `REGRESSIONS: ${r.join(', ')}` : 'no regression'));
+  }
+  const leaks = report.tasks.filter((t): t is CompletedTask => t.status === 'completed' && t.tensors.growth > 0);
+  const completed = report.tasks.filter((t) => t.status === 'completed').length;
+  out.push(leaks.length
+    ? `tensors: LEAK: ${leaks.map((t) => `${t.id} +${t.tensors.growth}`).join(', ')}`
+    : `tensors: tf.memory().numTensors constant across measured iterations in all ${completed} completed tasks`);
+  for (const g of report.goals) {
+    const verdict = g.met === null ? 'not judged' : g.met ? 'met' : 'MISSED';
+    out.push(`goal ${g.task}@${g.backend}: ${g.goal}: ${g.measuredMs === null ? 'no figure' : `${fmt(g.measuredMs)} ms`}, ${verdict}`);
+  }
+  out.push(...notes.map((n) => `note: ${n}`));
+  return out.join('\n');
+}

@@ -1,0 +1,52 @@
+import { validateBaseline, validateBenchReport, SchemaError } from './schema';
+import { reportToBaseline } from './baseline';
+import { completedTask, sampleReport } from './test-fixtures';
+
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+describe('validateBenchReport', () => {
+  test('accepts a report as written (after a JSON round trip)', () => {
+    const doc = clone(sampleReport());
+    expect(validateBenchReport(doc)).toEqual(doc);
+  });
+  test('accepts a completed peer and a baseline block', () => {
+    const doc = clone(sampleReport());
+    doc.peer = { status: 'completed', torch: '2.5.0', threads: 2, batch: 64, tasks: [{ model: 'vae', latency: { mean: 20, p50: 20, p99: 25, rme: 1, samples: 10 } }] };
+    doc.baseline = { path: 'harness/bench/baseline.json', createdAt: 'x', commit: 'y', regressions: [] };
+    expect(() => validateBenchReport(doc)).not.toThrow();
+  });
+  test.each([
+    ['another schema version', (d: any) => (d.schema = 'vae-vs-gan/bench@0'), /schema/],
+    ['a task without latency', (d: any) => delete d.tasks[0].latency, /tasks\[0\]\.latency/],
+    ['an unknown status', (d: any) => (d.tasks[0].status = 'errored'), /tasks\[0\]\.status/],
+    ['a skipped task without a reason', (d: any) => delete d.tasks[2].reason, /tasks\[2\]\.reason/],
+    ['an unknown backend', (d: any) => (d.tasks[0].backend = 'metal'), /tasks\[0\]\.backend/],
+    ['an id that does not match name@backend', (d: any) => (d.tasks[0].id = 'x'), /tasks\[0\]\.id/],
+    ['a NaN latency', (d: any) => (d.tasks[0].latency.mean = null), /latency\.mean/],
+    ['zero samples', (d: any) => (d.tasks[0].latency.samples = 0), /latency\.samples/],
+    ['a missing peak', (d: any) => delete d.peak, /peak/],
+    ['a peer skipped without reason', (d: any) => (d.peer = { status: 'skipped' }), /peer\.reason/],
+    ['a tensor check without growth', (d: any) => delete d.tasks[1].tensors.growth, /tensors\.growth/],
+  ])('rejects %s, naming the path', (_what, mutate, message) => {
+    const doc = clone(sampleReport()) as unknown;
+    mutate(doc);
+    expect(() => validateBenchReport(doc)).toThrow(SchemaError);
+    expect(() => validateBenchReport(doc)).toThrow(message);
+  });
+  test('rejects duplicate task ids', () => {
+    const doc = sampleReport([completedTask('train-step/vae', 'tensorflow', 1), completedTask('train-step/vae', 'tensorflow', 2)]);
+    expect(() => validateBenchReport(clone(doc))).toThrow(/unique ids/);
+  });
+});
+
+describe('validateBaseline', () => {
+  test('accepts what reportToBaseline writes', () => {
+    const b = clone(reportToBaseline(sampleReport()));
+    expect(validateBaseline(b)).toEqual(b);
+  });
+  test('rejects a task without latency', () => {
+    const b = clone(reportToBaseline(sampleReport())) as any;
+    delete b.tasks[0].latency;
+    expect(() => validateBaseline(b)).toThrow(/tasks\[0\]\.latency/);
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Runtime checks that a document is a BenchReport or a BaselineFile of this version (types.ts).
+ * The HTML report and --compare call these before trusting a file; errors name the JSON path.
+ */
+import { MODEL_KINDS } from '../../models/types';
+import {
+  BASELINE_SCHEMA, BENCH_BACKENDS, BENCH_SCHEMA, TASK_GROUPS,
+  type BaselineFile, type BenchReport, type LatencyStats,
+} from './types';
+
+export class SchemaError extends Error {
+  override name = 'SchemaError';
+}
+
+type Json = Record<string, unknown>;
+
+function fail(path: string, expected: string, found: unknown): never {
+  const shown = found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 60);
+  throw new SchemaError(`${path}: expected ${expected}, found ${shown}`);
+}
+
+function object(v: unknown, path: string): Json {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object', v);
+  return v as Json;
+}
+
+function array(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) fail(path, 'an array', v);
+  return v;
+}
+
+function string(v: unknown, path: string): string {
+  if (typeof v !== 'string') fail(path, 'a string', v);
+  return v;
+}
+
+function number(v: unknown, path: string, min = -Infinity): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) fail(path, `a finite number ≥ ${min}`, v);
+  return v;
+}
+
+function nullable<T>(check: (v: unknown, path: string) => T) {
+  return (v: unknown, path: string): T | null => (v === null ? null : check(v, path));
+}
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (v: unknown, path: string): T => {
+    if (!values.includes(v as T)) fail(path, `one of ${values.join(', ')}`, v);
+    return v as T;
+  };
+}
+
+function boolean(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') fail(path, 'a boolean', v);
+  return v;
+}
+
+export function checkLatency(v: unknown, path: string): LatencyStats {
+  const o = object(v, path);
+  for (const key of ['mean', 'p50', 'p99', 'rme'] as const) number(o[key], `${path}.${key}`, 0);
+  number(o.samples, `${path}.samples`, 1);
+  return o as unknown as LatencyStats;
+}
+
+function checkTask(v: unknown, path: string): void {
+  const t = object(v, path);
+  string(t.id, `${path}.id`);
+  string(t.name, `${path}.name`);
+  oneOf(BENCH_BACKENDS)(t.backend, `${path}.backend`);
+  if (t.id !== `${t.name}@${t.backend}`) fail(`${path}.id`, `'${t.name}@${t.backend}'`, t.id);
+  oneOf(TASK_GROUPS)(t.group, `${path}.group`);
+  nullable(oneOf(MODEL_KINDS))(t.model, `${path}.model`);
+  string(t.device, `${path}.device`);
+  number(t.itemsPerIteration, `${path}.itemsPerIteration`, 1);
+  nullable((f, p) => {
+    const o = object(f, p);
+    for (const key of ['perIteration', 'forward', 'backward'] as const) number(o[key], `${p}.${key}`, 0);
+    oneOf(['exact-per-op'] as const)(o.method, `${p}.method`);
+  })(t.flops, `${path}.flops`);
+  const status = oneOf(['completed', 'skipped'] as const)(t.status, `${path}.status`);
+  if (status === 'skipped') {
+    string(t.reason, `${path}.reason`);
+    nullable(number)(t.singleIterationMs, `${path}.singleIterationMs`);
+    return;
+  }
+  checkLatency(t.latency, `${path}.latency`);
+  const tp = object(t.throughput, `${path}.throughput`);
+  number(tp.value, `${path}.throughput.value`, 0);
+  oneOf(['steps/s', 'images/s', 'samples/s'] as const)(tp.unit, `${path}.throughput.unit`);
+  nullable(number)(t.gflops, `${path}.gflops`);
+  nullable(number)(t.peakShare, `${path}.peakShare`);
+  nullable(number)(t.peerRatio, `${path}.peerRatio`);
+  nullable((b, p) => {
+    const o = object(b, p);
+    number(o.ratio, `${p}.ratio`, 0);
+    for (const key of ['intervalsOverlap', 'regression', 'improvement'] as const) boolean(o[key], `${p}.${key}`);
+  })(t.baseline, `${path}.baseline`);
+  const m = object(t.tensors, `${path}.tensors`);
+  for (const key of ['start', 'max', 'end', 'growth'] as const) number(m[key], `${path}.tensors.${key}`);
+}
+
+/** Throws SchemaError unless `doc` is a bench report of this schema version. */
+export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchReport {
+  const r = object(doc, source);
+  if (r.schema !== BENCH_SCHEMA) fail(`${source}.schema`, `'${BENCH_SCHEMA}'`, r.schema);
+  string(r.createdAt, `${source}.createdAt`);
+  const env = object(r.environment, `${source}.environment`);
+  for (const key of ['commit', 'node', 'platform', 'cpuModel', 'tfjs'] as const) string(env[key], `${source}.environment.${key}`);
+  number(env.cpus, `${source}.environment.cpus`, 1);
+  number(env.loadAverage, `${source}.environment.loadAverage`, 0);
+  nullable(string)(env.libtensorflow, `${source}.environment.libtensorflow`);
+  object(env.backends, `${source}.environment.backends`);
+  const peak = object(r.peak, `${source}.peak`);
+  for (const key of ['gflops', 'cores', 'ghz', 'flopsPerCycle'] as const) number(peak[key], `${source}.peak.${key}`, 0);
+  string(peak.formula, `${source}.peak.formula`);
+  const settings = object(r.settings, `${source}.settings`);
+  number(settings.batch, `${source}.settings.batch`, 1);
+  boolean(settings.quick, `${source}.settings.quick`);
+  array(settings.backends, `${source}.settings.backends`).forEach((b, i) => oneOf(BENCH_BACKENDS)(b, `${source}.settings.backends[${i}]`));
+  const peer = object(r.peer, `${source}.peer`);
+  if (oneOf(['completed', 'skipped'] as const)(peer.status, `${source}.peer.status`) === 'skipped') {
+    string(peer.reason, `${source}.peer.reason`);
+  } else {
+    string(peer.torch, `${source}.peer.torch`);
+    array(peer.tasks, `${source}.peer.tasks`).forEach((t, i) => checkLatency(object(t, `${source}.peer.tasks[${i}]`).latency, `${source}.peer.tasks[${i}].latency`));
+  }
+  nullable((b, p) => {
+    const o = object(b, p);
+    string(o.path, `${p}.path`);
+    array(o.regressions, `${p}.regressions`).forEach((id, i) => string(id, `${p}.regressions[${i}]`));
+  })(r.baseline, `${source}.baseline`);
+  array(r.goals, `${source}.goals`).forEach((g, i) => {
+    const o = object(g, `${source}.goals[${i}]`);
+    string(o.task, `${source}.goals[${i}].task`);
+    nullable(number)(o.measuredMs, `${source}.goals[${i}].measuredMs`);
+    nullable(boolean)(o.met, `${source}.goals[${i}].met`);
+  });
+  const tasks = array(r.tasks, `${source}.tasks`);
+  tasks.forEach((t, i) => checkTask(t, `${source}.tasks[${i}]`));
+  const ids = tasks.map((t) => (t as Json).id as string);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) fail(`${source}.tasks`, 'unique ids', dup);
+  return r as unknown as BenchReport;
+}
+
+/** Throws SchemaError unless `doc` is a baseline file of this schema version. */
+export function validateBaseline(doc: unknown, source = 'baseline.json'): BaselineFile {
+  const b = object(doc, source);
+  if (b.schema !== BASELINE_SCHEMA) fail(`${source}.schema`, `'${BASELINE_SCHEMA}'`, b.schema);
+  string(b.createdAt, `${source}.createdAt`);
+  string(b.commit, `${source}.commit`);
+  string(b.cpuModel, `${source}.cpuModel`);
+  number(b.cpus, `${source}.cpus`, 1);
+  array(b.tasks, `${source}.tasks`).forEach((t, i) => {
+    const o = object(t, `${source}.tasks[${i}]`);
+    string(o.id, `${source}.tasks[${i}].id`);
+    checkLatency(o.latency, `${source}.tasks[${i}].latency`);
+  });
+  return b as unknown as BaselineFile;
+}

@@ -1,0 +1,37 @@
+/**
+ * Latency statistics from raw samples, computed as tinybench 6 does (src/utils.ts): sample
+ * variance, standard error, two-sided 95 % Student t critical value, quantiles by linear
+ * interpolation. Used for figures tinybench did not measure itself (the PyTorch peer).
+ */
+import type { LatencyStats } from './types';
+
+/** Two-sided 95 % t critical values for 1…30 degrees of freedom; 1.96 beyond. */
+const T_95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export function tCritical95(df: number): number {
+  return T_95[Math.max(df, 1) - 1] ?? 1.96;
+}
+
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const base = Math.floor(pos);
+  const lo = sorted[base]!;
+  const hi = sorted[base + 1];
+  return hi === undefined ? lo : lo + (pos - base) * (hi - lo);
+}
+
+export function latencyFromSamples(samples: readonly number[]): LatencyStats {
+  if (samples.length === 0 || samples.some((s) => !Number.isFinite(s) || s < 0)) {
+    throw new RangeError(`latency samples: expected finite non-negative numbers, found ${JSON.stringify(samples.slice(0, 5))}`);
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  const n = sorted.length;
+  const mean = sorted.reduce((s, x) => s + x, 0) / n;
+  const variance = n > 1 ? sorted.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1) : 0;
+  const sem = Math.sqrt(variance / n);
+  const rme = mean === 0 ? 0 : ((sem * tCritical95(n - 1)) / mean) * 100;
+  return { mean, p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99), rme, samples: n };
+}

@@ -1,0 +1,33 @@
+import { rendererLabel } from './browser';
+import { missingKernelReason } from './run';
+import { matchesOnly, syntheticImages } from './tasks';
+
+describe('task selection', () => {
+  test('--only keeps a task when any filter is part of its id', () => {
+    expect(matchesOnly('train-step/vae@tensorflow', [])).toBe(true);
+    expect(matchesOnly('train-step/vae@tensorflow', ['dcgan', 'vae@'])).toBe(true);
+    expect(matchesOnly('train-step/vae@wasm', ['@tensorflow'])).toBe(false);
+  });
+});
+
+describe('synthetic inputs', () => {
+  test('seeded, in [0, 1], 784 values per image', () => {
+    const a = syntheticImages(3, 1);
+    expect(a).toHaveLength(3 * 784);
+    expect(a.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(syntheticImages(3, 1)).toEqual(a);
+    expect(syntheticImages(3, 2)).not.toEqual(a);
+  });
+});
+
+describe('skip reasons', () => {
+  test('a missing filter gradient says the backend cannot train convolutions', () => {
+    expect(missingKernelReason('wasm', ['Conv2DBackpropFilter'])).toBe(
+      'backend wasm has no Conv2DBackpropFilter kernel, so it cannot train convolutions (tfjs#8474)',
+    );
+  });
+  test('software WebGL is labelled as such', () => {
+    expect(rendererLabel('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)')).toMatch(/^SwiftShader \(software rendering\): /);
+    expect(rendererLabel('ANGLE (NVIDIA, NVIDIA GeForce RTX 4090)')).toBe('ANGLE (NVIDIA, NVIDIA GeForce RTX 4090)');
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * What the benchmark times, one definition per task: a training step of each reference model,
+ * sampling throughput per model, golden comparison throughput and the distribution metrics.
+ * Definitions build their own inputs (seeded synthetic images and latents: timing does not depend
+ * on pixel values) and dispose everything they made. run.ts times them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { toPixelRange } from '../../models/data/shoes';
+import { REFERENCE_WGAN_GP } from '../../models/gan/config';
+import { createTrainable } from '../../models/registry';
+import { createRng, deriveSeed, normalArray } from '../../models/seed';
+import { MODEL_KINDS, type ModelKind, type Trainable } from '../../models/types';
+import { compareImages } from '../golden/compare';
+import { imagesToGrid } from '../golden/grid';
+import { toRgba } from '../golden/png';
+import type { FeatureSet } from '../metrics/features';
+import { frechetDistance } from '../metrics/frechet-distance';
+import { fixedLatents, generateImages } from '../samples/generate';
+import { BENCH_DEFAULTS } from './defaults';
+import { modelCosts, sumPasses, samplingPasses, trainingStepPasses, type ModelCosts } from './flops';
+import type { Prepared } from './measure';
+import type { BenchBackend, TaskFlops, TaskGroup, Throughput } from './types';
+
+export interface TaskDefinition {
+  name: string;
+  group: TaskGroup;
+  model: ModelKind | null;
+  itemsPerIteration: number;
+  unit: Throughput['unit'];
+  /** TensorFlow.js kernels the backend must register (none for plain-JS tasks). */
+  kernels: readonly string[];
+  flops: TaskFlops | null;
+  prepare(): Prepared;
+}
+
+export interface TaskContext {
+  batch: number;
+  seed: number;
+  /** FLOP model of each reference model (numbers only; see `measureModelCosts`). */
+  costs: Record<ModelKind, ModelCosts>;
+}
+
+/** Convolution training needs all three conv kernels; wasm lacks the filter gradient (tfjs#8474). */
+export const TRAINING_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+/** Transposed convolutions run as Conv2DBackpropInput. */
+export const SAMPLING_KERNELS = ['Conv2DBackpropInput'] as const;
+
+function toTaskFlops(passes: ReturnType<typeof sumPasses>): TaskFlops {
+  return { perIteration: passes.total, forward: passes.forward, backward: passes.backward, method: 'exact-per-op' };
+}
+
+/** Builds each reference model once on the active backend and keeps only its FLOP model. */
+export function measureModelCosts(seed: number): Record<ModelKind, ModelCosts> {
+  const out = {} as Record<ModelKind, ModelCosts>;
+  for (const kind of MODEL_KINDS) {
+    const trainable = createTrainable(kind, seed);
+    out[kind] = modelCosts(kind, trainable.networks);
+    disposeTrainable(trainable);
+  }
+  return out;
+}
+
+export function disposeTrainable(t: Trainable): void {
+  for (const net of Object.values(t.networks)) net.dispose();
+  for (const opt of Object.values(t.optimizers)) opt.dispose();
+}
+
+/** Seeded images in [0, 1], `count` × 784 (a smooth blob plus noise, like a shoe's value range). */
+export function syntheticImages(count: number, seed: number): Float32Array {
+  const rng = createRng(deriveSeed(seed, 'bench', 'images'));
+  const out = new Float32Array(count * 784);
+  for (let k = 0; k < count; k++) {
+    const cx = 8 + rng.uniform() * 12;
+    const cy = 8 + rng.uniform() * 12;
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        const blob = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 40);
+        out[k * 784 + y * 28 + x] = Math.min(1, Math.max(0, blob + 0.05 * rng.normal()));
+      }
+    }
+  }
+  return out;
+}
+
+function trainStepTask(kind: ModelKind, ctx: TaskContext): TaskDefinition {
+  const nCritic = REFERENCE_WGAN_GP.nCritic;
+  return {
+    name: `train-step/${kind}`,
+    group: 'train-step',
+    model: kind,
+    itemsPerIteration: 1,
+    unit: 'steps/s',
+    kernels: TRAINING_KERNELS,
+    flops: toTaskFlops(sumPasses(trainingStepPasses(ctx.costs[kind], ctx.batch, nCritic))),
+    prepare() {
+      const trainable = createTrainable(kind, ctx.seed);
+      const batch = tf.tensor4d(toPixelRange(syntheticImages(ctx.batch, ctx.seed), trainable.pixelRange), [ctx.batch, 28, 28, 1]);
+      let noiseSeed = deriveSeed(ctx.seed, 'bench', 'noise');
+      return {
+        iterate: () => void trainable.step(batch, noiseSeed++),
+        dispose: () => {
+          batch.dispose();
+          disposeTrainable(trainable);
+        },
+      };
+    },
+  };
+}
+
+function sampleTask(kind: ModelKind, ctx: TaskContext): TaskDefinition {
+  const n = BENCH_DEFAULTS.sampleBatch;
+  return {
+    name: `sample/${kind}`,
+    group: 'sample',
+    model: kind,
+    itemsPerIteration: n,
+    unit: 'images/s',
+    kernels: SAMPLING_KERNELS,
+    flops: toTaskFlops(sumPasses(samplingPasses(ctx.costs[kind], n))),
+    prepare() {
+      const trainable = createTrainable(kind, ctx.seed);
+      const model = trainable.asGenerative();
+      const latents = fixedLatents(n, model.latentDim, ctx.seed, 'bench');
+      return { iterate: () => void generateImages(model, latents, n), dispose: () => disposeTrainable(trainable) };
+    },
+  };
+}
+
+/** pixelmatch through the golden harness' comparator, on two 8×8 grids of 28×28 images that differ. */
+function goldenTask(ctx: TaskContext): TaskDefinition {
+  const { rows, cols } = BENCH_DEFAULTS.goldenGrid;
+  const count = rows * cols;
+  return {
+    name: 'golden/pixelmatch-grid',
+    group: 'golden',
+    model: null,
+    itemsPerIteration: count,
+    unit: 'images/s',
+    kernels: [],
+    flops: null,
+    prepare() {
+      const images = syntheticImages(count, ctx.seed);
+      const changed = images.map((v, i) => (i % 97 === 0 ? 1 - v : v));
+      const expected = toRgba(imagesToGrid(images, cols));
+      const actual = toRgba(imagesToGrid(changed, cols));
+      return {
+        iterate: () => {
+          if (compareImages(expected, actual) === null) throw new Error('golden bench: the two grids were expected to differ');
+        },
+        dispose: () => undefined,
+      };
+    },
+  };
+}
+
+/**
+ * The metrics timed on `metricsSamples` feature vectors. One entry per metric; the full
+ * computeMetrics of harness/metrics/index.ts joins this list as one more entry when it lands.
+ */
+export const METRIC_CASES: readonly { name: string; run(a: FeatureSet, b: FeatureSet): number }[] = [
+  { name: 'frechet-distance', run: frechetDistance },
+];
+
+function metricsTask(c: (typeof METRIC_CASES)[number], ctx: TaskContext): TaskDefinition {
+  const n = BENCH_DEFAULTS.metricsSamples;
+  const dim = BENCH_DEFAULTS.metricsFeatureDim;
+  return {
+    name: `metrics/${c.name}`,
+    group: 'metrics',
+    model: null,
+    itemsPerIteration: n,
+    unit: 'samples/s',
+    kernels: [],
+    flops: null,
+    prepare() {
+      const a: FeatureSet = { data: normalArray(n * dim, deriveSeed(ctx.seed, 'bench', 'features-a')), n, dim };
+      const b: FeatureSet = { data: normalArray(n * dim, deriveSeed(ctx.seed, 'bench', 'features-b')).map((v) => 0.9 * v + 0.1), n, dim };
+      return {
+        iterate: () => {
+          if (!Number.isFinite(c.run(a, b))) throw new Error(`metrics bench: ${c.name} is not finite`);
+        },
+        dispose: () => undefined,
+      };
+    },
+  };
+}
+
+/** Tasks a TensorFlow.js backend runs: training steps, then sampling, smallest model first. */
+export function modelTasks(ctx: TaskContext): TaskDefinition[] {
+  const bySize = [...MODEL_KINDS].sort(
+    (a, b) => sumPasses(trainingStepPasses(ctx.costs[a], 1)).total - sumPasses(trainingStepPasses(ctx.costs[b], 1)).total,
+  );
+  return [...bySize.map((k) => trainStepTask(k, ctx)), ...bySize.map((k) => sampleTask(k, ctx))];
+}
+
+/** Tasks that no TensorFlow.js backend runs (backend `js`). */
+export function jsTasks(ctx: TaskContext): TaskDefinition[] {
+  return [goldenTask(ctx), ...METRIC_CASES.map((c) => metricsTask(c, ctx))];
+}
+
+export function taskId(name: string, backend: BenchBackend): string {
+  return `${name}@${backend}`;
+}
+
+/** `--only a,b`: a task is kept when any filter is a substring of its id (`name@backend`). */
+export function matchesOnly(id: string, only: readonly string[]): boolean {
+  return only.length === 0 || only.some((f) => id.includes(f));
+}

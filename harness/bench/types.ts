@@ -1,0 +1,207 @@
+/**
+ * The contract of reports/bench.json (written by report.ts, read by the HTML report) and of
+ * harness/bench/baseline.json. Every public type of the benchmark lives here.
+ *
+ * Stability: fields are only ever added. A change that removes or re-means a field bumps
+ * `BENCH_SCHEMA` (and `BASELINE_SCHEMA`), and schema.ts rejects documents of another version.
+ *
+ * Units: times in milliseconds, FLOPs as plain counts (multiply–add = 2 FLOPs), GFLOP/s as
+ * 1e9 FLOPs per second, shares as fractions in [0, 1] (not percent), `rme` in percent as
+ * tinybench gives it.
+ */
+import type { ModelKind } from '../../models/types';
+
+export const BENCH_SCHEMA = 'vae-vs-gan/bench@1';
+export const BASELINE_SCHEMA = 'vae-vs-gan/bench-baseline@1';
+
+/** What a task times. */
+export const TASK_GROUPS = ['train-step', 'sample', 'golden', 'metrics'] as const;
+export type TaskGroup = (typeof TASK_GROUPS)[number];
+
+/**
+ * Where a task runs: a TensorFlow.js backend, `js` for plain JavaScript work that no backend
+ * runs (pixelmatch, Fréchet distance), or a browser backend (`webgl`, `webgpu`).
+ */
+export const BENCH_BACKENDS = ['tensorflow', 'tensorflow-gpu', 'wasm', 'cpu', 'js', 'webgl', 'webgpu'] as const;
+export type BenchBackend = (typeof BENCH_BACKENDS)[number];
+
+/** Latency statistics of one task (tinybench's, trimmed), in ms per iteration. */
+export interface LatencyStats {
+  mean: number;
+  p50: number;
+  p99: number;
+  /** Relative margin of error of the mean at 95 % (Student t), in percent. */
+  rme: number;
+  /** Measured iterations (warm-up excluded). */
+  samples: number;
+}
+
+/** Items per second, from the mean latency: itemsPerIteration × 1000 / latency.mean. */
+export interface Throughput {
+  value: number;
+  unit: 'steps/s' | 'images/s' | 'samples/s';
+}
+
+/** Analytic FLOPs of one iteration (see flops.ts for the counting rules). */
+export interface TaskFlops {
+  perIteration: number;
+  forward: number;
+  backward: number;
+  /** Always 'exact-per-op': every conv/transposed-conv/dense op the step needs is counted. */
+  method: 'exact-per-op';
+}
+
+/** `tf.memory().numTensors` around the measured iterations. */
+export interface TensorCheck {
+  /** Before the first measured iteration. */
+  start: number;
+  /** Largest count seen after any measured iteration. */
+  max: number;
+  /** After the last measured iteration. */
+  end: number;
+  /** `max − start`; anything above 0 is a leak and fails the bench run. */
+  growth: number;
+}
+
+/** A task's standing against the committed baseline. */
+export interface BaselineComparison {
+  /** current mean / baseline mean (> 1: slower than the baseline). */
+  ratio: number;
+  /** Whether [mean ± moe] of the two runs overlap; a regression needs them not to. */
+  intervalsOverlap: boolean;
+  /** ratio > 1 + threshold and the intervals do not overlap. */
+  regression: boolean;
+  /** ratio < 1 − threshold and the intervals do not overlap. */
+  improvement: boolean;
+}
+
+interface TaskBase {
+  /** `${name}@${backend}`: unique within a report, the key baselines are matched on. */
+  id: string;
+  /** e.g. `train-step/vae`, `sample/dcgan`, `golden/pixelmatch-grid`, `metrics/frechet-distance`. */
+  name: string;
+  group: TaskGroup;
+  model: ModelKind | null;
+  backend: BenchBackend;
+  /** What ran it, e.g. `AMD EPYC, 2 threads` or `SwiftShader (software rendering)`. */
+  device: string;
+  /** Items one iteration handles (64 images for a step at batch 64 counts as 1 step). */
+  itemsPerIteration: number;
+  /** Analytic FLOPs; null for tasks without a FLOP model (golden, metrics). */
+  flops: TaskFlops | null;
+}
+
+export interface CompletedTask extends TaskBase {
+  status: 'completed';
+  latency: LatencyStats;
+  throughput: Throughput;
+  /** flops.perIteration / latency.mean, in GFLOP/s; null without flops. */
+  gflops: number | null;
+  /** gflops / peak.gflops, as a fraction; null without flops. */
+  peakShare: number | null;
+  /** tfjs p50 / PyTorch p50 for the same step (> 1: slower than PyTorch); null without a peer figure. */
+  peerRatio: number | null;
+  /** null when --compare was not asked or the baseline has no such task. */
+  baseline: BaselineComparison | null;
+  tensors: TensorCheck;
+}
+
+export interface SkippedTask extends TaskBase {
+  status: 'skipped';
+  /** Why, in words a reader can act on (missing kernel, over budget, not installed, failed: …). */
+  reason: string;
+  /** One iteration's time where one ran before the task was skipped (e.g. the cpu probe). */
+  singleIterationMs: number | null;
+}
+
+export type BenchTask = CompletedTask | SkippedTask;
+
+/** The machine's FP32 peak, detected or configured (peak.ts). */
+export interface PeakInfo {
+  gflops: number;
+  cores: number;
+  ghz: number;
+  flopsPerCycle: number;
+  /** e.g. 'avx2-fma', 'avx512', or 'configured'. */
+  isa: string;
+  source: 'detected' | 'env';
+  /** The formula with its numbers, as printed under the table. */
+  formula: string;
+}
+
+export interface BackendLabel {
+  threads: number;
+  description: string;
+}
+
+export interface BenchEnvironment {
+  commit: string;
+  node: string;
+  platform: string;
+  /** CPU model from /proc/cpuinfo (or os.cpus()). */
+  cpuModel: string;
+  /** Logical CPUs the process can use. */
+  cpus: number;
+  /** 1-minute load average when the run started: a high one means disturbed timings. */
+  loadAverage: number;
+  tfjs: string;
+  /** libtensorflow version when the native backend loaded, else null. */
+  libtensorflow: string | null;
+  /** The backends that were activated, with their thread counts. */
+  backends: Partial<Record<BenchBackend, BackendLabel>>;
+}
+
+/** One model's step time from the PyTorch peer (harness/bench/peer/pytorch_peer.py). */
+export interface PeerTask {
+  model: ModelKind;
+  latency: LatencyStats;
+}
+
+export type PeerSummary =
+  | { status: 'completed'; torch: string; threads: number; batch: number; tasks: PeerTask[] }
+  | { status: 'skipped'; reason: string };
+
+export interface GoalResult {
+  task: string;
+  backend: BenchBackend;
+  /** The goal, e.g. 'p50 ≤ 22 ms' or 'no slower than PyTorch'. */
+  goal: string;
+  /** Measured p50 (ms), or null when the task did not complete. */
+  measuredMs: number | null;
+  /** null when it could not be judged (task skipped, no peer). */
+  met: boolean | null;
+}
+
+export interface BenchSettings {
+  batch: number;
+  timeMs: number;
+  iterations: number;
+  warmupIterations: number;
+  quick: boolean;
+  only: string[];
+  backends: BenchBackend[];
+  threshold: number;
+}
+
+export interface BenchReport {
+  schema: typeof BENCH_SCHEMA;
+  createdAt: string;
+  environment: BenchEnvironment;
+  peak: PeakInfo;
+  settings: BenchSettings;
+  peer: PeerSummary;
+  /** Present when --compare/--check ran. */
+  baseline: { path: string; createdAt: string; commit: string; regressions: string[] } | null;
+  goals: GoalResult[];
+  tasks: BenchTask[];
+}
+
+/** harness/bench/baseline.json: the committed reference run, trimmed to what comparison needs. */
+export interface BaselineFile {
+  schema: typeof BASELINE_SCHEMA;
+  createdAt: string;
+  commit: string;
+  cpuModel: string;
+  cpus: number;
+  tasks: { id: string; latency: LatencyStats }[];
+}

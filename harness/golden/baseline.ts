@@ -1,0 +1,93 @@
+/**
+ * Metric baselines in snapshots/metrics.json: `{ key: { value, band: [lo, hi], source } }`.
+ * The band is fixed when the baseline is written — from the metric's confidence interval, or a
+ * relative tolerance — and later values pass when they fall inside it. Pure logic first, then the
+ * two file functions (read; merge-and-write atomically).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomically } from './paths';
+import type { BaselineOptions, MetricBaseline, MetricBaselines } from './types';
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._/:-]*$/;
+
+export class BaselineFileError extends Error {
+  override name = 'BaselineFileError';
+}
+
+export function validateMetricKey(key: unknown): string {
+  if (typeof key !== 'string' || !KEY.test(key)) {
+    throw new RangeError(`metric key: expected letters, digits and . _ / : -, found ${JSON.stringify(key)}`);
+  }
+  return key;
+}
+
+/** The band a new baseline gets, and a note on where it came from. */
+export function bandFor(value: number, options: BaselineOptions): { band: [number, number]; derivation: string } {
+  if (!Number.isFinite(value)) throw new RangeError(`metric value must be finite, found ${value}`);
+  const { ci, tolerance } = options;
+  if ((ci === undefined) === (tolerance === undefined)) {
+    throw new RangeError('metric baseline: give exactly one of { ci: [lo, hi] } or { tolerance: fraction } to derive the band');
+  }
+  if (ci) {
+    const [lo, hi] = ci;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) throw new RangeError(`ci: expected finite [lo, hi] with lo ≤ hi, found [${lo}, ${hi}]`);
+    if (value < lo || value > hi) throw new RangeError(`ci: [${lo}, ${hi}] does not contain the value ${value}`);
+    return { band: [lo, hi], derivation: 'band: confidence interval' };
+  }
+  if (!(tolerance! >= 0) || !Number.isFinite(tolerance)) throw new RangeError(`tolerance: expected a finite number ≥ 0, found ${tolerance}`);
+  const half = tolerance! * Math.abs(value);
+  return { band: [value - half, value + half], derivation: `band: ±${tolerance! * 100}%` };
+}
+
+export function withinBand(value: number, band: readonly [number, number]): boolean {
+  return value >= band[0] && value <= band[1];
+}
+
+/** null when `value` is inside the baseline's band, else a message naming key, value and band. */
+export function checkBaseline(key: string, baseline: MetricBaseline, value: number): string | null {
+  if (withinBand(value, baseline.band)) return null;
+  const [lo, hi] = baseline.band;
+  const side = value < lo ? 'below' : 'above';
+  return `metric '${key}' = ${value} is ${side} its baseline band [${lo}, ${hi}] (baseline ${baseline.value}, from ${baseline.source})`;
+}
+
+function assertBaseline(entry: unknown, key: string, path: string): asserts entry is MetricBaseline {
+  const e = entry as Partial<MetricBaseline> | null;
+  const ok =
+    typeof e === 'object' && e !== null && typeof e.value === 'number' && Array.isArray(e.band) && e.band.length === 2 &&
+    e.band.every((b) => typeof b === 'number') && typeof e.source === 'string';
+  if (!ok) throw new BaselineFileError(`${path}: entry '${key}' is not { value: number, band: [lo, hi], source: string }`);
+}
+
+export function readBaselines(path: string): MetricBaselines {
+  if (!existsSync(path)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new BaselineFileError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BaselineFileError(`${path}: expected an object of metric baselines`);
+  for (const [key, entry] of Object.entries(parsed)) assertBaseline(entry, key, path);
+  return parsed as MetricBaselines;
+}
+
+/** Sorted keys, two-space indent, trailing newline: stable diffs in review. */
+export function formatBaselines(baselines: MetricBaselines): string {
+  const sorted = Object.fromEntries(Object.keys(baselines).sort().map((k) => [k, baselines[k]]));
+  return JSON.stringify(sorted, null, 2) + '\n';
+}
+
+/**
+ * Re-reads the file and applies `changes` (an entry, or `undefined` to remove the key) just before
+ * the atomic write, so keys written by other test files in the same run are kept.
+ */
+export function updateBaselines(path: string, changes: Record<string, MetricBaseline | undefined>): MetricBaselines {
+  const merged = { ...readBaselines(path) };
+  for (const [key, entry] of Object.entries(changes)) {
+    if (entry === undefined) delete merged[key];
+    else merged[key] = entry;
+  }
+  writeFileAtomically(path, formatBaselines(merged));
+  return merged;
+}

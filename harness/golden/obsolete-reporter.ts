@@ -1,0 +1,119 @@
+/**
+ * jest reporter: after a run of the whole suite, lists goldens under snapshots/ and keys of
+ * snapshots/metrics.json that no test used. With -u it removes them (as jest removes obsolete
+ * snapshots); in CI mode (--ci or CI=true) it fails the run; otherwise it only warns. Two test
+ * files sharing one golden folder (same file name in two folders) always fail the run.
+ *
+ * Loaded through obsolete-reporter.cjs: jest requires reporters without transforming them.
+ */
+import type { Reporter, TestContext } from '@jest/reporters';
+import type { AggregatedResult } from '@jest/test-result';
+import type { Config } from '@jest/types';
+import { existsSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { readBaselines, updateBaselines } from './baseline';
+import { GOLDEN_DEFAULTS } from './defaults';
+import { findObsolete, partialRunReason, type FileOutcome, type ObsoleteResult } from './obsolete';
+import { metricsBaselinePath, snapshotsDir } from './paths';
+import { readUsage } from './usage';
+
+function listPngs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.toLowerCase().endsWith('.png'))
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
+}
+
+function removeEmptyParents(dir: string, stopAt: string): void {
+  while (dir.startsWith(stopAt) && dir !== stopAt && existsSync(dir) && readdirSync(dir).length === 0) {
+    rmdirSync(dir);
+    dir = dirname(dir);
+  }
+}
+
+export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComplete' | 'getLastError'> {
+  private readonly usageFile: string;
+  private lastError: Error | undefined;
+
+  constructor(private readonly globalConfig: Config.GlobalConfig) {
+    // Set before jest forks its workers, which inherit the environment.
+    this.usageFile = join(tmpdir(), `golden-usage-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.jsonl`);
+    writeFileSync(this.usageFile, '');
+    process.env[GOLDEN_DEFAULTS.usageEnv] = this.usageFile;
+  }
+
+  getLastError(): Error | undefined {
+    return this.lastError;
+  }
+
+  onRunComplete(contexts: Set<TestContext>, results: AggregatedResult): void {
+    try {
+      this.judge(contexts, results);
+    } finally {
+      rmSync(this.usageFile, { force: true });
+    }
+  }
+
+  private judge(contexts: Set<TestContext>, results: AggregatedResult): void {
+    if (results.runExecError || results.wasInterrupted) return;
+    if (partialRunReason(this.globalConfig)) return;
+    const usage = readUsage(this.usageFile);
+    const outcomes: FileOutcome[] = results.testResults.map((r) => ({
+      testFilePath: r.testFilePath,
+      clean: !r.testExecError && r.numFailingTests === 0 && r.numPendingTests === 0 && r.numTodoTests === 0,
+    }));
+    const roots = new Set([...contexts].map((c) => c.config.rootDir));
+    if (roots.size === 0) roots.add(this.globalConfig.rootDir);
+    const problems: string[] = [];
+    for (const rootDir of roots) {
+      const baselinesFile = metricsBaselinePath(rootDir);
+      let baselines;
+      try {
+        baselines = readBaselines(baselinesFile);
+      } catch (error) {
+        problems.push((error as Error).message);
+        continue;
+      }
+      const found = findObsolete({ rootDir, goldenFiles: listPngs(snapshotsDir(rootDir)), baselines, baselinesFile, usage, outcomes });
+      problems.push(...this.act(rootDir, baselinesFile, found));
+    }
+    if (problems.length > 0) this.lastError = new Error(problems.join('\n'));
+  }
+
+  /** Prints, removes (with -u) and returns the problems that fail the run. */
+  private act(rootDir: string, baselinesFile: string, found: ObsoleteResult): string[] {
+    const rel = (p: string) => relative(rootDir, p) || p;
+    const write = (text: string) => process.stderr.write(text + '\n');
+    const problems: string[] = [];
+    for (const { dir, testFiles } of found.collisions) {
+      const message = `golden folder ${dir} is used by ${testFiles.length} test files (${testFiles.join(', ')}): rename one test file`;
+      write(`\n✕ ${message}`);
+      problems.push(message);
+    }
+    const count = found.goldens.length + found.metricKeys.length;
+    if (count === 0) return problems;
+    const listing = [
+      ...found.goldens.map((g) => `    ${rel(g)}`),
+      ...found.metricKeys.map((k) => `    ${rel(baselinesFile)}: ${k}`),
+    ].join('\n');
+    if (this.globalConfig.updateSnapshot === 'all') {
+      for (const g of found.goldens) {
+        rmSync(g, { force: true });
+        removeEmptyParents(dirname(g), snapshotsDir(rootDir));
+      }
+      if (found.metricKeys.length > 0) updateBaselines(baselinesFile, Object.fromEntries(found.metricKeys.map((k) => [k, undefined])));
+      write(`\nRemoved ${count} obsolete golden${count > 1 ? 's' : ''} (no test used them):\n${listing}`);
+      return problems;
+    }
+    const header = `${count} obsolete golden${count > 1 ? 's' : ''} (no test in this full run used ${count > 1 ? 'them' : 'it'}):\n${listing}`;
+    if (this.globalConfig.ci) {
+      write(`\n✕ ${header}\nCI mode fails on obsolete goldens: remove them locally with \`npm test -- -u\` and commit.`);
+      problems.push(header);
+    } else {
+      write(`\n› ${header}\nRemove them with \`npm test -- -u\`.`);
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,105 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { useBackend } from '../../models/backend';
+import { createRng } from '../../models/seed';
+import { resampleCounts } from './bootstrap';
+import type { FeatureSet } from './features';
+import { frechetDistance, frechetDistanceFromStats, frechetDistanceReplicates, gaussianStats, resampledGaussianStats } from './frechet-distance';
+
+function gaussianSet(n: number, means: number[], sds: number[], seed: number): FeatureSet {
+  const rng = createRng(seed);
+  const dim = means.length;
+  return { data: Float32Array.from({ length: n * dim }, (_, i) => means[i % dim]! + sds[i % dim]! * rng.normal()), n, dim };
+}
+
+function diagonal(values: number[]): Float64Array {
+  const d = values.length;
+  const m = new Float64Array(d * d);
+  values.forEach((v, i) => (m[i * d + i] = v));
+  return m;
+}
+
+/** Reference: the textbook formula with explicit matrix square roots (ml-matrix eigendecompositions). */
+function referenceDistance(a: { mean: number[]; covariance: Matrix }, b: { mean: number[]; covariance: Matrix }): number {
+  const sqrtm = (m: Matrix) => {
+    const eig = new EigenvalueDecomposition(m, { assumeSymmetric: true });
+    const v = eig.eigenvectorMatrix;
+    return v.mmul(Matrix.diag(eig.realEigenvalues.map((x) => Math.sqrt(Math.max(x, 0))))).mmul(v.transpose());
+  };
+  const rootA = sqrtm(a.covariance);
+  const cross = sqrtm(rootA.mmul(b.covariance).mmul(rootA));
+  const meanTerm = a.mean.reduce((s, m, i) => s + (m - b.mean[i]!) ** 2, 0);
+  return meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * cross.trace();
+}
+
+beforeAll(async () => {
+  await useBackend('tensorflow');
+});
+
+test('a set against itself is 0', () => {
+  const set = gaussianSet(500, [1, -2, 0.5, 3], [1, 0.5, 2, 0.1], 1);
+  expect(frechetDistance(set, set)).toBeLessThan(1e-6);
+});
+
+test('diagonal Gaussians match the closed form Σ(μ₁−μ₂)² + Σ(σ₁ + σ₂ − 2√(σ₁σ₂)) over variances σ', () => {
+  const a = { mean: Float64Array.from([0, 1, 2]), covariance: diagonal([1, 4, 9]) };
+  const b = { mean: Float64Array.from([1, 1, 0]), covariance: diagonal([4, 1, 9]) };
+  const closedForm = 1 + 0 + 4 + (1 + 4 - 2 * 2) + (4 + 1 - 2 * 2) + (9 + 9 - 2 * 9);
+  expect(frechetDistanceFromStats(a, b)).toBeCloseTo(closedForm, 10);
+});
+
+test('full covariances match the textbook formula with explicit square roots', () => {
+  const rng = createRng(7);
+  const randomCov = (d: number) => {
+    const g = Matrix.from1DArray(d, d, Array.from({ length: d * d }, () => rng.normal()));
+    return g.mmul(g.transpose()).add(Matrix.eye(d).mul(0.1));
+  };
+  const d = 16;
+  const a = { mean: Array.from({ length: d }, () => rng.normal()), covariance: randomCov(d) };
+  const b = { mean: Array.from({ length: d }, () => rng.normal()), covariance: randomCov(d) };
+  const ours = frechetDistanceFromStats(
+    { mean: Float64Array.from(a.mean), covariance: Float64Array.from(a.covariance.to1DArray()) },
+    { mean: Float64Array.from(b.mean), covariance: Float64Array.from(b.covariance.to1DArray()) },
+  );
+  expect(ours).toBeCloseTo(referenceDistance(a, b), 8);
+});
+
+test('singular covariances (dead features) are handled exactly', () => {
+  const a = { mean: Float64Array.from([0, 0]), covariance: diagonal([1, 0]) };
+  const b = { mean: Float64Array.from([0, 0]), covariance: diagonal([4, 0]) };
+  expect(frechetDistanceFromStats(a, b)).toBeCloseTo(1 + 4 - 2 * 2, 12);
+});
+
+test('large samples of two known Gaussians approach the closed form', () => {
+  const a = gaussianSet(20000, [0, 0], [1, 2], 2);
+  const b = gaussianSet(20000, [1, 0], [2, 2], 3);
+  const closedForm = 1 + (1 + 4 - 2 * 2) + 0;
+  expect(frechetDistance(a, b)).toBeCloseTo(closedForm, 1);
+});
+
+test('resampled statistics with all counts 1 equal the plain statistics', () => {
+  const set = gaussianSet(300, [1, 2, 3], [1, 2, 3], 4);
+  const [resampled] = resampledGaussianStats(set, [new Uint16Array(300).fill(1)]);
+  const plain = gaussianStats(set);
+  resampled!.mean.forEach((m, d) => expect(m).toBeCloseTo(plain.mean[d]!, 4));
+  resampled!.covariance.forEach((c, i) => expect(c).toBeCloseTo(plain.covariance[i]!, 3));
+});
+
+test('bootstrap replicates scatter around the value', () => {
+  const a = gaussianSet(400, [0, 0], [1, 1], 5);
+  const b = gaussianSet(400, [0.5, 0], [1, 1], 6);
+  const value = frechetDistance(a, b);
+  const replicates = frechetDistanceReplicates(a, b, resampleCounts(400, 30, 1, 'a'), resampleCounts(400, 30, 1, 'b'));
+  const sorted = Array.from(replicates).sort((x, y) => x - y);
+  expect(sorted[0]!).toBeLessThan(value);
+  expect(sorted[29]!).toBeGreaterThan(value);
+});
+
+test('invalid input is a RangeError naming the metric', () => {
+  const set = gaussianSet(10, [0, 0], [1, 1], 1);
+  expect(() => frechetDistance({ data: new Float32Array(0), n: 0, dim: 2 }, set)).toThrow(/frechetDistance: expected at least 2 feature vectors, found 0/);
+  expect(() => frechetDistance(set, gaussianSet(10, [0, 0, 0], [1, 1, 1], 1))).toThrow(/frechetDistance: feature dimensions differ \(2 vs 3\)/);
+  const nan = gaussianSet(10, [0, 0], [1, 1], 1);
+  nan.data[3] = NaN;
+  expect(() => frechetDistance(set, nan)).toThrow(/frechetDistance: feature value 3 is NaN/);
+  expect(() => frechetDistance({ ...set, n: 11 }, set)).toThrow(/frechetDistance: expected 11×2 = 22 values, found 20/);
+});

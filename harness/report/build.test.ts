@@ -1,0 +1,107 @@
+/** The report builder without a browser: every bad input becomes a reason, claims decide as stated. */
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeReportFixtures } from '../../fixtures/report-inputs';
+import { readBench } from './bench';
+import { collectReport, jsonForScript } from './build';
+import { spearman, stepLogToSeries } from './curves';
+import { collectGoldens } from './goldens';
+import { readJson } from './inputs';
+import { claimChecks, readMetrics, REAL } from './metrics';
+import type { MetricRow } from './types';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'report-build-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('absent, empty and malformed JSON each give a reason naming the file', () => {
+  const path = join(dir, 'x.json');
+  expect(readJson(path, 'run X')).toEqual({ status: 'missing', reason: expect.stringMatching(/x\.json does not exist; run X/) });
+  writeFileSync(path, '');
+  expect(readJson(path, 'run X')).toMatchObject({ status: 'missing', reason: expect.stringContaining('is empty') });
+  writeFileSync(path, '{"a":');
+  expect(readJson(path, 'run X')).toMatchObject({ status: 'missing', reason: expect.stringContaining('not valid JSON') });
+});
+
+test('a document of another schema is reported, not guessed at', () => {
+  const bench = join(dir, 'bench.json');
+  writeFileSync(bench, JSON.stringify({ schema: 'vae-vs-gan/bench@0', tasks: [] }));
+  expect(readBench(bench)).toMatchObject({ status: 'missing', reason: expect.stringContaining('schema') });
+  const metrics = join(dir, 'metrics.json');
+  writeFileSync(metrics, JSON.stringify({ schema: 'other', metrics: {} }));
+  expect(readMetrics(metrics)).toMatchObject({ status: 'missing', reason: expect.stringContaining('vae-vs-gan/evaluation@1') });
+});
+
+test('with no images and no files every section but the environment is missing, with a reason', () => {
+  const { data, assets } = collectReport({
+    images: { status: 'missing', reason: 'no backend' },
+    metricsPath: join(dir, 'none.json'), benchPath: join(dir, 'none.json'), checkpointsDir: join(dir, 'ck'),
+    alphaSweepDir: join(dir, 'sweep'), snapshotsDir: join(dir, 'snap'), goldenFailuresDir: join(dir, 'fail'), date: 'd', commit: 'c',
+  });
+  for (const [id, s] of Object.entries(data.sections)) {
+    if (id === 'environment') expect(s.status).toBe('ok');
+    else expect(s).toMatchObject({ status: 'missing', reason: expect.any(String) });
+  }
+  expect(data.sections.samples).toMatchObject({ reason: 'no backend' });
+  expect([...assets.keys()]).toEqual([]);
+});
+
+test('the fixture report has every section, and the left-out inputs as missing rows', () => {
+  const { data, assets } = collectReport({ ...writeReportFixtures(dir), date: 'd', commit: 'c' });
+  expect(Object.values(data.sections).every((s) => s.status === 'ok')).toBe(true);
+  const curves = data.sections.curves;
+  if (curves.status !== 'ok') throw new Error('curves missing');
+  expect(curves.data.alphaSweep.status).toBe('missing');
+  expect(curves.data.models.find((m) => m.model === 'wgan-gp')?.status).toBe('missing');
+  expect(curves.data.checks.map((c) => c.status)).toEqual(['passed', 'missing']);
+  expect([...assets.keys()].every((k) => /^[a-z0-9][a-z0-9._-]*\.png$/i.test(k))).toBe(true);
+});
+
+test('JSON embedded in a script cannot close it', () => {
+  const text = jsonForScript({ name: '</script><script>alert(1)</script>', sep: '\u2028' });
+  expect(text).not.toContain('</script');
+  expect(text).not.toContain('\u2028');
+  expect(JSON.parse(text)).toEqual({ name: '</script><script>alert(1)</script>', sep: '\u2028' });
+});
+
+test('Spearman ρ: monotone, reversed, ties, too few', () => {
+  expect(spearman([1, 2, 3, 4], [10, 20, 30, 400])).toBeCloseTo(1);
+  expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1);
+  expect(spearman([1, 1, 2, 3], [1, 1, 2, 3])).toBeCloseTo(1);
+  expect(spearman([1, 2], [1, 2])).toBeNaN();
+});
+
+test('curves are bucketed to at most the point budget; quality points are kept as logged', () => {
+  const records = Array.from({ length: 1000 }, (_, step) => ({ step, values: { loss: step }, quality: step % 100 === 99 ? step : undefined }));
+  const { bucket, series } = stepLogToSeries(records, 300);
+  expect(bucket).toBe(4);
+  expect(series.find((s) => s.name === 'loss')!.points.length).toBeLessThanOrEqual(300);
+  expect(series.find((s) => s.name === 'quality')!.points).toHaveLength(10);
+});
+
+test('claims pass only when the intervals are apart', () => {
+  const row = (metric: string, subject: string, value: number, lo: number, hi: number): MetricRow => ({ metric, subject, value, interval: [lo, hi] });
+  const checks = (rows: MetricRow[]) => Object.fromEntries(claimChecks(rows).map((c) => [c.id, c.status]));
+  expect(checks([row('laplacianVariance', 'DCGAN', 0.07, 0.06, 0.08), row('laplacianVariance', 'VAE', 0.02, 0.01, 0.03)])['dcgan-sharper-than-vae']).toBe('passed');
+  expect(checks([row('laplacianVariance', 'DCGAN', 0.07, 0.02, 0.08), row('laplacianVariance', 'VAE', 0.03, 0.01, 0.04)])['dcgan-sharper-than-vae']).toBe('failed');
+  expect(checks([row('laplacianVariance', 'DCGAN', 0.01, 0.0, 0.02), row('laplacianVariance', 'VAE', 0.03, 0.025, 0.035)])['dcgan-sharper-than-vae']).toBe('failed');
+  expect(checks([row('classFlipRate', REAL, 0.01, 0.005, 0.015)])['vae-swaps-sneaker-sandal']).toBe('missing');
+  expect(checks([{ ...row('laplacianVariance', 'VAE', 0.02, 0.01, 0.03), ratioToReal: 0.2, ratioInterval: [0.1, 1.1] }])['vae-samples-blurry']).toBe('failed');
+});
+
+test('a golden whose failure images predate it is unknown, one with newer failure images failed', () => {
+  const snaps = join(dir, 'snapshots', 'a');
+  const fails = join(dir, 'failures', 'a');
+  mkdirSync(snaps, { recursive: true });
+  mkdirSync(fails, { recursive: true });
+  for (const name of ['old', 'new', 'ok']) writeFileSync(join(snaps, `${name}.png`), 'x');
+  for (const name of ['old', 'new']) writeFileSync(join(fails, `${name}-diff.png`), 'x');
+  const past = new Date(Date.now() - 3_600_000);
+  utimesSync(join(fails, 'old-diff.png'), past, past);
+  utimesSync(join(snaps, 'new.png'), past, past);
+  const states = Object.fromEntries(collectGoldens(join(dir, 'snapshots'), join(dir, 'failures')).map((g) => [g.name, g.status]));
+  expect(states).toEqual({ new: 'failed', ok: 'passed', old: 'unknown' });
+});

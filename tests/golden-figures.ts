@@ -1,0 +1,44 @@
+/** The golden figures, shared by the golden suite and the mutation suite that proves it guards. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GOLDEN_FIXTURES } from '../fixtures/goldens';
+import { compareImages, decodePng, goldenPath, imagesToGrid, toRgba, type ImageMismatch } from '../harness/golden';
+import { alternatingTestImages, interpolationFigure, reconstructionFigure, sampleFigure } from '../harness/samples/figures';
+import { loadShoes } from '../models/data/shoes';
+import { loadGenerative } from '../models/registry';
+import { MODEL_KINDS, type GenerativeModel, type ModelKind } from '../models/types';
+
+export const PROJECT_ROOT = join(__dirname, '..');
+export const GOLDEN_SUITE = join(__dirname, 'goldens.test.ts');
+export const COLUMNS = GOLDEN_FIXTURES.columns;
+
+export interface Figure {
+  name: string;
+  kind: ModelKind;
+  make(model: GenerativeModel, originals: Float32Array): Float32Array;
+}
+
+export const FIGURES: Figure[] = MODEL_KINDS.flatMap((kind) => [
+  { name: `${kind}-${kind === 'vae' ? 'reconstructions' : 'inversions'}`, kind, make: (m: GenerativeModel, o: Float32Array) => reconstructionFigure(m, o) },
+  { name: `${kind}-samples`, kind, make: (m: GenerativeModel) => sampleFigure(m) },
+  { name: `${kind}-interpolation`, kind, make: (m: GenerativeModel) => interpolationFigure(m) },
+]);
+
+export async function loadCommittedModels(): Promise<Record<ModelKind, GenerativeModel>> {
+  const entries = await Promise.all(MODEL_KINDS.map(async (kind) => [kind, await loadGenerative(kind)] as const));
+  return Object.fromEntries(entries) as Record<ModelKind, GenerativeModel>;
+}
+
+export function goldenOriginals(): Float32Array {
+  return alternatingTestImages(loadShoes('test'), GOLDEN_FIXTURES.reconstructions).images;
+}
+
+/** Compares images with a committed golden, as the matcher does, without writing anything. */
+export function compareWithGolden(name: string, images: Float32Array): ImageMismatch | null {
+  const golden = decodePng(readFileSync(goldenPath(PROJECT_ROOT, GOLDEN_SUITE, name)), name);
+  return compareImages(golden, toRgba(imagesToGrid(images, COLUMNS)));
+}
+
+export function compareImageSets(a: Float32Array, b: Float32Array): ImageMismatch | null {
+  return compareImages(toRgba(imagesToGrid(a, COLUMNS)), toRgba(imagesToGrid(b, COLUMNS)));
+}

@@ -1,0 +1,83 @@
+/**
+ * Proof that the goldens guard: each realistic change to a model, a loss, the data normalisation or
+ * a seed makes the relevant committed golden or baseline fail, while the unchanged pipeline passes.
+ * Comparisons run programmatically against the committed files and never write.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GOLDEN_FIXTURES } from '../fixtures/goldens';
+import { checkBaseline, metricsBaselinePath, perturbWeights, readBaselines } from '../harness/golden';
+import { reconstructionFigure, sampleFigure } from '../harness/samples/figures';
+import { useBackend, type BackendInfo } from '../models/backend';
+import { checkpointDir } from '../models/registry';
+import { REFERENCE_VAE } from '../models/vae/config';
+import { vaeGenerative } from '../models/vae/model';
+import type { GenerativeModel, ModelKind } from '../models/types';
+import { PROJECT_ROOT, compareWithGolden, goldenOriginals, loadCommittedModels } from './golden-figures';
+import { lossTraceEntries, trainingRegressionRun } from './training';
+
+let backend: BackendInfo;
+let models: Record<ModelKind, GenerativeModel>;
+let originals: Float32Array;
+
+beforeAll(async () => {
+  backend = await useBackend('tensorflow');
+  models = await loadCommittedModels();
+  originals = goldenOriginals();
+});
+
+/** A committed network re-read with its topology edited, weights unchanged. */
+async function loadEdited(kind: ModelKind, name: string, edit: (topology: string) => string): Promise<tf.LayersModel> {
+  const dir = checkpointDir(kind);
+  const json = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
+  const group = json.weightsManifest[0];
+  const bin = readFileSync(join(dir, group.paths[0]));
+  const topology = JSON.parse(edit(JSON.stringify(json.modelTopology)));
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: group.weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length) }));
+}
+
+test('control: the unchanged pipeline matches its goldens (so the failures below are the mutations)', () => {
+  expect(compareWithGolden('vae-samples', sampleFigure(models.vae))).toBeNull();
+  expect(compareWithGolden('vae-reconstructions', reconstructionFigure(models.vae, originals))).toBeNull();
+  expect(compareWithGolden('dcgan-samples', sampleFigure(models.dcgan))).toBeNull();
+});
+
+test('perturbing one checkpoint’s weights by 2% fails its samples golden', async () => {
+  const decoder = await loadEdited('vae', 'decoder', (t) => t);
+  const restore = perturbWeights(decoder, 0.02, 7);
+  const encoder = await loadEdited('vae', 'encoder', (t) => t);
+  const perturbed = vaeGenerative(encoder, decoder, REFERENCE_VAE.latentDim);
+  expect(compareWithGolden('vae-samples', sampleFigure(perturbed))).not.toBeNull();
+  restore();
+  expect(compareWithGolden('vae-samples', sampleFigure(perturbed))).toBeNull();
+});
+
+test('swapping an activation (decoder ReLU → ELU) fails the samples golden', async () => {
+  const decoder = await loadEdited('vae', 'decoder', (t) => t.replace('"activation":"relu","use_bias":true,"bias_initializer":{"class_name":"Zeros","config":{}},"bias_regularizer":null,"activity_regularizer":null,"bias_constraint":null,"name":"dec_deconv1"', '"activation":"elu","use_bias":true,"bias_initializer":{"class_name":"Zeros","config":{}},"bias_regularizer":null,"activity_regularizer":null,"bias_constraint":null,"name":"dec_deconv1"'));
+  expect(decoder.getLayer('dec_deconv1').getConfig().activation).toBe('elu');
+  const encoder = await loadEdited('vae', 'encoder', (t) => t);
+  expect(compareWithGolden('vae-samples', sampleFigure(vaeGenerative(encoder, decoder, REFERENCE_VAE.latentDim)))).not.toBeNull();
+});
+
+test('shifting the data normalisation ([0, 1] → [−1, 1]) fails the reconstructions golden', () => {
+  const shifted = originals.map((v) => v * 2 - 1);
+  expect(compareWithGolden('vae-reconstructions', reconstructionFigure(models.vae, shifted))).not.toBeNull();
+});
+
+test('changing the sampling seed fails the samples goldens', () => {
+  const otherSeed = { ...GOLDEN_FIXTURES, latentSeed: GOLDEN_FIXTURES.latentSeed + 1 };
+  for (const kind of ['vae', 'dcgan', 'wgan-gp'] as const) {
+    expect(compareWithGolden(`${kind}-samples`, sampleFigure(models[kind], otherSeed))).not.toBeNull();
+  }
+});
+
+test('changing α fails the VAE training-regression baseline', async () => {
+  const baselines = readBaselines(metricsBaselinePath(PROJECT_ROOT));
+  const failures = (alpha: number) =>
+    trainingRegressionRun('vae', backend, { alpha }).then((r) =>
+      lossTraceEntries('vae', 'tensorflow', r).map(([key, value]) => (baselines[key] ? checkBaseline(key, baselines[key]!, value) : `no baseline ${key}`)).filter(Boolean),
+    );
+  expect(await failures(REFERENCE_VAE.alpha)).toEqual([]);
+  expect((await failures(REFERENCE_VAE.alpha * 1.5)).length).toBeGreaterThan(0);
+});
