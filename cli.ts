@@ -1,5 +1,5 @@
 #!/usr/bin/env tsx
-/** The one entry point: data | train | train-classifier | evaluate | bench | report. */
+/** The one entry point: data | train | alpha-sweep | train-classifier | evaluate | bench | report. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { BACKENDS, parseBackendName, useBackend } from './models/backend';
@@ -95,6 +95,21 @@ program
     const { runTraining } = await import('./commands/train');
     const backend = await announceBackend(o.backend);
     await runTraining({ ...o, kind: parseModelKind(o.model), backend, outDir: resolve(o.out ?? join('.cache', 'runs', o.model)) });
+  });
+
+program
+  .command('alpha-sweep')
+  .description('train the VAE once per α and write models/checkpoints/vae-alpha-sweep/summary.json')
+  .option('--alphas <list>', 'comma-separated α values', (v: string) => v.split(',').map((a) => parsePositiveNumber('--alphas')(a.trim())), [1, 10, 100, 500, 2000, 10000, 50000])
+  .option('--steps <n>', 'training steps per α', parseInteger('--steps', 1), 600)
+  .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)
+  .option('--summary-only', 'summarise existing runs in .cache/runs/vae-alpha-<α> without training')
+  .addOption(backendOption())
+  .addOption(dataDirOption())
+  .action(async (o) => {
+    const { runAlphaSweep } = await import('./commands/alpha-sweep');
+    const backend = await announceBackend(o.backend);
+    await runAlphaSweep({ ...o, backend });
   });
 
 program

@@ -10,13 +10,7 @@ has() { [[ " $stages " == *" $1 "* ]]; }
 run() { npx tsx cli.ts "$@"; }
 
 if has classifier; then run train-classifier --steps 1200 --seed 1; fi
-if has sweep; then
-  for alpha in ${SWEEP_ALPHAS:-1 10 100 500 2000 10000 50000}; do
-    run train --model vae --alpha "$alpha" --steps 600 --seed 1 --quality-every 100 --out ".cache/runs/vae-alpha-$alpha"
-    mkdir -p models/checkpoints/vae-alpha-sweep
-    cp ".cache/runs/vae-alpha-$alpha/log.jsonl" "models/checkpoints/vae-alpha-sweep/alpha-$alpha.jsonl"
-  done
-fi
+if has sweep; then run alpha-sweep --alphas "${SWEEP_ALPHAS:-1,10,100,500,2000,10000,50000}" --steps 600 --seed 1; fi
 if has vae; then run train --model vae --epochs 20 --seed 1 --quality-every 250 --publish; fi
 if has dcgan; then run train --model dcgan --steps 3000 --seed 1 --quality-every 250 --publish; fi
 if has wgan-gp; then run train --model wgan-gp --steps 800 --seed 1 --quality-every 100 --publish; fi

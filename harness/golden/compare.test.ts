@@ -24,7 +24,7 @@ describe('compareImages', () => {
     expect(mismatch).not.toBeNull();
     expect(mismatch!.diffPixels).toBe(1);
     expect(mismatch!.ratio).toBeCloseTo(1 / (grid.width * grid.height), 12);
-    expect(mismatch!.errorMessage).toMatch(/^1 pixels \(ratio 0\.0000672\) are different; allowed: threshold 0\.1, maxDiffPixels 0 \(= 0 of \d+ pixels\), includeAA true\.$/);
+    expect(mismatch!.errorMessage).toMatch(/^1 pixels \(ratio 0\.0000672\) are different; allowed: threshold 0\.01, maxDiffPixels 0 \(= 0 of \d+ pixels\), includeAA true\.$/);
     // pixelmatch paints the differing pixel red and fades the rest
     expect([...mismatch!.diff.data.subarray(500 * 4, 500 * 4 + 4)]).toEqual([255, 0, 0, 255]);
   });
@@ -86,7 +86,7 @@ describe('thresholds', () => {
 
   test('defaults come from the one table; the default ratio only when no failure threshold is given', () => {
     expect(resolveCompareOptions()).toEqual({ ...GOLDEN_DEFAULTS.compare });
-    expect(resolveCompareOptions({ maxDiffPixels: 5 })).toEqual({ threshold: 0.1, includeAA: true, maxDiffPixels: 5 });
+    expect(resolveCompareOptions({ maxDiffPixels: 5 })).toEqual({ threshold: 0.01, includeAA: true, maxDiffPixels: 5 });
   });
 
   test('with both failure thresholds the stricter wins', () => {

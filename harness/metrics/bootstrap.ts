@@ -51,13 +51,15 @@ export function estimateFromReplicates(value: number, replicates: ArrayLike<numb
 /**
  * Percentile interval shifted by the bootstrap bias estimate, mean(replicates) − value (Efron &
  * Tibshirani 1993, §10.6). For plug-in statistics whose bias grows as resamples repeat items (the
- * Fréchet distance), the plain percentile interval can miss the value altogether. `lowest` clips the
- * shifted interval to the statistic's range (a distance is never negative).
+ * Fréchet distance; precision/recall, whose k-NN balls grow when only ~63% of items are distinct),
+ * the plain percentile interval can miss the value altogether. `range` clips the shifted interval
+ * to the statistic's range (a distance is never negative, a share lies in [0, 1]).
  */
-export function biasShiftedEstimate(value: number, replicates: ArrayLike<number>, n: number, confidence: number, lowest = -Infinity): Estimate {
+export function biasShiftedEstimate(value: number, replicates: ArrayLike<number>, n: number, confidence: number, range: [number, number] = [-Infinity, Infinity]): Estimate {
   const bias = mean(replicates) - value;
   const [lo, hi] = percentileInterval(replicates, confidence);
-  return { value, ci: [Math.max(lo - bias, lowest), Math.max(hi - bias, lowest)], n };
+  const clip = (x: number) => Math.min(Math.max(x, range[0]), range[1]);
+  return { value, ci: [clip(lo - bias), clip(hi - bias)], n };
 }
 
 /** How often each of `n` items is drawn in each of `resamples` resamples with replacement. */

@@ -153,7 +153,7 @@ function setMetrics(real: FeatureSet, fake: FeatureSet, realCounts: Uint16Array[
   const base = { features, realImages: real.n, bootstrap: setBootstrapSettings(o) };
   const estimate = (value: number, replicates: ArrayLike<number>) => estimateFromReplicates(value, replicates, fake.n, o.confidence);
   const frechet = timer.time('frechetDistance', () =>
-    biasShiftedEstimate(frechetDistance(real, fake), frechetDistanceReplicates(real, fake, realCounts, fakeCounts), fake.n, o.confidence, 0));
+    biasShiftedEstimate(frechetDistance(real, fake), frechetDistanceReplicates(real, fake, realCounts, fakeCounts), fake.n, o.confidence, [0, Infinity]));
   const kid = timer.time('kid', () => {
     const value = kernelInceptionDistance(real, fake, { subsets: o.kidSubsets, subsetSize: o.kidSubsetSize, seed: o.seed, subsetsPerBatch: 10 });
     return { ...estimate(value.value, kidReplicates(real, fake, realCounts, fakeCounts)), subsetSize: value.subsetSize, subsetStd: value.std };
@@ -162,12 +162,13 @@ function setMetrics(real: FeatureSet, fake: FeatureSet, realCounts: Uint16Array[
     const comparison = compareManifolds(real, fake, { k: o.precisionRecallNeighbours, candidates: o.precisionRecallCandidates });
     const value = precisionRecallOf(comparison, new Uint16Array(real.n).fill(1), new Uint16Array(fake.n).fill(1));
     const replicates = realCounts.map((c, r) => precisionRecallOf(comparison, c, fakeCounts[r]!));
+    const share = (v: number, r: number[]) => biasShiftedEstimate(v, r, fake.n, o.confidence, [0, 1]);
     return {
-      precision: estimate(value.precision, replicates.map((r) => r.precision)),
-      recall: estimate(value.recall, replicates.map((r) => r.recall)),
+      precision: share(value.precision, replicates.map((r) => r.precision)),
+      recall: share(value.recall, replicates.map((r) => r.recall)),
     };
   });
-  const prSettings = { ...base, k: o.precisionRecallNeighbours };
+  const prSettings = { ...base, bootstrap: setBootstrapSettings(o, 'bias-shifted percentile'), k: o.precisionRecallNeighbours };
   return {
     frechetDistance: { ...frechet, settings: { ...base, bootstrap: setBootstrapSettings(o, 'bias-shifted percentile') } },
     kid: {

@@ -4,7 +4,8 @@
  *   MMD²ᵤ = Σᵢ≠ⱼ k(xᵢ, xⱼ) / m(m−1) + Σᵢ≠ⱼ k(yᵢ, yⱼ) / m(m−1) − 2 Σᵢⱼ k(xᵢ, yⱼ) / m²,
  * averaged over random subsets of m items drawn without replacement from each set, as in
  * torch-fidelity (torch_fidelity/metric_kid.py, `mmd2` and `kid_features_to_metric`; subsets of
- * 1000, 100 of them). Subsets are batched into tf matrix products.
+ * 1000, 100 of them). Subset kernels are batched tf matrix products, or read off the whole kernel
+ * matrix when a set is small enough for that to be cheaper (see `subsetKernelSums`).
  *
  * Bootstrap replicates use the complete U-statistic (all pairs, which the subset average estimates)
  * under resampling multiplicities c. Pairs of copies of one item are left out, as a U-statistic

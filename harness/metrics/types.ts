@@ -12,7 +12,7 @@ export type { Estimate };
 export interface BootstrapSettings {
   resamples: number;
   confidence: number;
-  /** `percentile`, or `bias-shifted percentile` where resampling biases the statistic (Fréchet distance). */
+  /** `percentile`, or `bias-shifted percentile` where resampling biases the statistic (FD, precision, recall). */
   method: 'percentile' | 'bias-shifted percentile';
   /** What is resampled: items (images, pairs) or both whole sets. */
   over: 'items' | 'sets';

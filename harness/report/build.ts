@@ -249,7 +249,7 @@ export function collectReport(o: BuildOptions): Collected {
           sources: imageSources,
         },
         rowsOf((i) => i.reconstructions, 'recon'),
-        'Each column is one test image. Captions are the test label and, under the rows below it, the class the shoe classifier reads; a red caption is a sneaker/sandal swap.',
+        'Each column is one test image. Captions: the test label, and under the rows below it the class the shoe classifier reads; red marks a class flip (the seed’s sneaker/sandal swap).',
       ),
       samples: imageRowsSection(
         {

@@ -175,12 +175,18 @@ function sortRows(rows: MetricRow[], subjects: string[]): MetricRow[] {
     .map((x) => x.row);
 }
 
+/**
+ * Distances to the real data: their real-data value is a floor near 0 (even below it, for the
+ * unbiased KID), so a ratio to it says nothing.
+ */
+const NO_RATIO = new Set(['frechetDistance', 'kid']);
+
 /** Fills `ratioToReal` from the real-data row of the same metric where the input did not give one. */
 function addRatiosToReal(rows: MetricRow[]): void {
   for (const r of rows) {
-    if (r.ratioToReal !== undefined || r.subject === REAL) continue;
+    if (r.ratioToReal !== undefined || r.subject === REAL || NO_RATIO.has(r.metric)) continue;
     const real = rows.find((x) => x.metric === r.metric && x.subject === REAL);
-    if (real && real.value !== 0) r.ratioToReal = r.value / real.value;
+    if (real && real.value > 0) r.ratioToReal = r.value / real.value;
   }
 }
 

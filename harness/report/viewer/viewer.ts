@@ -220,6 +220,12 @@ function chartCanvas(label: string, width: number, height: number, config: Chart
   return holder;
 }
 
+function powerOfTenLabel(v: number): string {
+  const e = Math.log10(v);
+  if (Math.abs(e - Math.round(e)) > 1e-9) return '';
+  return v >= 1000 ? `${v / 1000}k` : String(v);
+}
+
 interface LineSeries {
   label: string;
   points: Array<[number, number]>;
@@ -252,7 +258,12 @@ function lineConfig(series: LineSeries[], axes: { x: string; y: string; y1?: str
       normalized: true,
       plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, pointStyle: 'rectRounded', boxWidth: 12, font: { size: 11 } } }, tooltip: { enabled: true } },
       scales: {
-        x: { type: axes.xLog ? 'logarithmic' : 'linear', title: { display: true, text: axes.x } },
+        x: {
+          type: axes.xLog ? 'logarithmic' : 'linear',
+          title: { display: true, text: axes.x },
+          // A log axis labels powers of ten only (1, 10, 100, 1k, …), flat, so small charts stay legible.
+          ticks: axes.xLog ? { maxRotation: 0, callback: (v: number | string) => powerOfTenLabel(Number(v)) } : { maxRotation: 0 },
+        },
         y: { type: axes.yLog ? 'logarithmic' : 'linear', position: 'left', title: { display: true, text: axes.y } },
         ...(axes.y1 ? { y1: { type: 'linear' as const, position: 'right' as const, title: { display: true, text: axes.y1 }, grid: { drawOnChartArea: false } } } : {}),
       },
