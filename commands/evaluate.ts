@@ -3,12 +3,13 @@
  * atomically, prints a table, and with `--export DIR` writes the images behind the numbers.
  * A model whose checkpoint is missing or unreadable is reported as missing, with the reason.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import type { BackendInfo } from '../models/backend';
-import { readManifest, writeFolderAtomically } from '../models/checkpoint';
+import { writeFolderAtomically, writeJsonAtomically } from '../models/atomic-write';
+import { readManifest } from '../models/checkpoint';
 import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { predictLabels } from '../models/classifier/model';
 import { PIXELS, loadShoes, type ImageSet } from '../models/data/shoes';
@@ -59,14 +60,6 @@ async function loadCheckpoint(kind: ModelKind): Promise<Loaded> {
   } catch (error) {
     return { status: { status: 'missing', reason: `checkpoint at ${shown} cannot be loaded: ${(error as Error).message}` } };
   }
-}
-
-/** Writes `content` beside `path` and renames it into place, so readers never see half a file. */
-export function writeFileAtomically(path: string, content: string | Buffer): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
 }
 
 function classifierAccuracy(): number | undefined {
@@ -139,7 +132,7 @@ export function exportImages(dir: string, images: Float32Array, source: string, 
     range: { expected: [0, 1], min: count ? min : null, max: count ? max : null }, png: '8-bit grayscale, value × 255 rounded, clamped to [0, 1]',
     source, ...extra,
   }, null, 2) + '\n';
-  writeFolderAtomically(dir, files);
+  writeFolderAtomically(dir, files, { what: 'exported images' });
 }
 
 function littleEndianBytes(values: Float32Array): Buffer {
@@ -205,7 +198,7 @@ export async function runEvaluate(o: EvaluateCommand): Promise<EvaluationDocumen
     metrics: run.document,
   };
   const jsonPath = resolve(o.json);
-  writeFileAtomically(jsonPath, JSON.stringify(document, null, 2) + '\n');
+  writeJsonAtomically(jsonPath, document);
   if (o.export) exportRun(resolve(o.export), run, real, reference, run.document.options);
   if (o.print ?? true) {
     console.log(metricsTable(document));

@@ -5,8 +5,9 @@
  * interrupted run never leaves a half-written checkpoint.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFolderAtomically } from './atomic-write';
 import { float32ToFloat16 } from './float16';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -80,22 +81,6 @@ async function optimizerFiles(optimizer: tf.Optimizer, name: string): Promise<Re
   };
 }
 
-/** Replaces `dir` with a folder holding exactly `files`, atomically. */
-export function writeFolderAtomically(dir: string, files: Record<string, Buffer | string>): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    throw new CheckpointError(`${dir}: expected a folder for the checkpoint, found a file`);
-  }
-  mkdirSync(dirname(dir), { recursive: true });
-  const tmp = `${dir}.tmp-${process.pid}`;
-  const old = `${dir}.old-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
-  if (existsSync(dir)) renameSync(dir, old);
-  renameSync(tmp, dir);
-  rmSync(old, { recursive: true, force: true });
-}
-
 export interface CheckpointContent {
   networks: Record<string, tf.LayersModel>;
   optimizers?: Record<string, tf.Optimizer>;
@@ -109,7 +94,7 @@ export async function saveCheckpoint(dir: string, content: CheckpointContent, op
   for (const [name, model] of Object.entries(content.networks)) Object.assign(files, await networkFiles(model, name, opts));
   for (const [name, optimizer] of Object.entries(content.optimizers ?? {})) Object.assign(files, await optimizerFiles(optimizer, name));
   files[MANIFEST_FILE] = JSON.stringify({ ...content.manifest, networks: Object.keys(content.networks) }, null, 2) + '\n';
-  writeFolderAtomically(dir, files);
+  writeFolderAtomically(dir, files, { what: 'the checkpoint', error: CheckpointError });
 }
 
 function readJson(path: string): any {

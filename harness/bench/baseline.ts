@@ -7,7 +7,8 @@
  * of the baseline is not flagged. The mean is used (not p50) because it is the statistic
  * tinybench gives an interval for.
  */
-import { readJson, writeJsonAtomic } from './io';
+import { readFileSync } from 'node:fs';
+import { writeJsonAtomically } from '../../models/atomic-write';
 import { validateBaseline } from './schema';
 import { BASELINE_SCHEMA, type BaselineComparison, type BaselineFile, type BenchReport, type LatencyStats } from './types';
 
@@ -79,9 +80,9 @@ export function baselineMismatch(report: BenchReport, baseline: BaselineFile): s
 }
 
 export function loadBaseline(path: string): BaselineFile {
-  return validateBaseline(readJson(path), path);
+  return validateBaseline(JSON.parse(readFileSync(path, 'utf8')), path);
 }
 
 export function saveBaseline(path: string, baseline: BaselineFile): void {
-  writeJsonAtomic(path, baseline);
+  writeJsonAtomically(path, baseline);
 }

@@ -2,8 +2,8 @@
  * The bench report: assembles rows into reports/bench.json (types.ts `BenchReport`), judges the
  * performance goals, and prints the terminal table. Everything here is pure except `writeReport`.
  */
+import { writeJsonAtomically } from '../../models/atomic-write';
 import { BENCH_DEFAULTS, PERFORMANCE_GOALS } from './defaults';
-import { writeJsonAtomic } from './io';
 import { validateBenchReport } from './schema';
 import type { BenchReport, BenchTask, CompletedTask, GoalResult, PeerSummary } from './types';
 
@@ -43,7 +43,7 @@ export function judgeGoals(tasks: readonly BenchTask[], peer: PeerSummary): Goal
 }
 
 export function writeReport(path: string, report: BenchReport): void {
-  writeJsonAtomic(path, validateBenchReport(report, path));
+  writeJsonAtomically(path, validateBenchReport(report, path));
 }
 
 // ─── Terminal table ──────────────────────────────────────────────────────────────────────────

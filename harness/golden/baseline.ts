@@ -5,7 +5,7 @@
  * two file functions (read; merge-and-write atomically).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomically } from './paths';
+import { writeFileAtomically } from '../../models/atomic-write';
 import type { BaselineOptions, MetricBaseline, MetricBaselines } from './types';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._/:-]*$/;

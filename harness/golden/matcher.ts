@@ -6,11 +6,12 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { writeFileAtomically } from '../../models/atomic-write';
 import { bandFor, checkBaseline, readBaselines, updateBaselines, validateMetricKey } from './baseline';
 import { compareImages, describeThresholds, resolveCompareOptions } from './compare';
 import { composeComparison } from './compose';
 import { imagesToGrid } from './grid';
-import { failurePaths, FAILURE_KINDS, goldenPath, metricsBaselinePath, validateGoldenName, writeFileAtomically } from './paths';
+import { failurePaths, FAILURE_KINDS, goldenPath, metricsBaselinePath, validateGoldenName } from './paths';
 import { decodePng, encodePng, PngFormatError } from './png';
 import type { BaselineOptions, CompareOptions, GridSpec, ImageMismatch, RgbaImage, UpdateAction } from './types';
 import { countOutcome, decideUpdateAction, updateModeOf, type JestSnapshotState } from './update-mode';

@@ -6,9 +6,11 @@
  *   <rootDir>/snapshots/metrics.json                             committed
  * where <stem> is the test file's base name without `.test.ts`.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { GOLDEN_DEFAULTS } from './defaults';
+
+/** Re-exported: commands/alpha-sweep.ts imports it from here. Written once, in models/atomic-write.ts. */
+export { writeFileAtomically } from '../../models/atomic-write';
 
 const TEST_SUFFIX = /\.(test|spec)\.[cm]?[jt]sx?$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -49,17 +51,4 @@ export function failurePaths(rootDir: string, testPath: string, name: string): R
 
 export function metricsBaselinePath(rootDir: string): string {
   return join(snapshotsDir(rootDir), GOLDEN_DEFAULTS.paths.metricsFile);
-}
-
-/** Writes beside the target and renames into place, so readers never see a half-written file. */
-export function writeFileAtomically(path: string, content: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
 }

@@ -42,6 +42,17 @@ test('paired series share resamples, so a ratio of a series to twice itself is e
   expect(ratio.ci[0]).toBeCloseTo(0.5, 12);
 });
 
+test('a ratio between two series of one paired bootstrap divides replicate by replicate', () => {
+  const a = Float64Array.from({ length: 40 }, (_, i) => 1 + (i % 7));
+  const means = bootstrapMeans([a, a.map((v) => v * 3)], options);
+  // Every resample draws the same items from both series, so every replicate ratio is exactly 1/3.
+  const ratio = ratioEstimate(means, means, 0, 0.95, 1);
+  expect(ratio.value).toBeCloseTo(1 / 3, 12);
+  expect(ratio.ci[0]).toBeCloseTo(1 / 3, 12);
+  expect(ratio.ci[1]).toBeCloseTo(1 / 3, 12);
+  expect(ratio.n).toBe(40);
+});
+
 test('the bias-shifted interval moves by mean(replicates) − value', () => {
   const replicates = Float64Array.from({ length: 101 }, (_, i) => 10 + i / 10); // mean 15, percentiles 10.25 and 19.75
   const e = biasShiftedEstimate(12, replicates, 7, 0.95);

@@ -115,12 +115,16 @@ export function bootstrapMean(values: ArrayLike<number>, o: BootstrapOptions, me
   return bootstrapMeans([values], o, metric).estimates[0]!;
 }
 
-/** Ratio of two independent means (e.g. a model's sharpness over real data's), from paired replicates. */
-export function ratioEstimate(numerator: BootstrapMeans, denominator: BootstrapMeans, k: number, confidence: number): Estimate {
+/**
+ * Ratio of series `k` of `numerator` to series `denominatorSeries` (default `k`) of `denominator`
+ * (e.g. a model's sharpness over real data's, or two series of one paired bootstrap), from their
+ * replicates taken in resample order.
+ */
+export function ratioEstimate(numerator: BootstrapMeans, denominator: BootstrapMeans, k: number, confidence: number, denominatorSeries = k): Estimate {
   const top = numerator.estimates[k]!;
-  const bottom = denominator.estimates[k]!;
+  const bottom = denominator.estimates[denominatorSeries]!;
   const a = numerator.replicates[k]!;
-  const b = denominator.replicates[k]!;
+  const b = denominator.replicates[denominatorSeries]!;
   if (a.length !== b.length) throw new RangeError(`ratio: replicate counts differ (${a.length} vs ${b.length})`);
   const ratios = a.map((x, r) => x / b[r]!);
   return { value: top.value / bottom.value, ci: percentileInterval(ratios, confidence), n: top.n };

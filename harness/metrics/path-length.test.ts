@@ -3,7 +3,8 @@ import { useBackend } from '../../models/backend';
 import { createRng } from '../../models/seed';
 import type { GenerativeModel } from '../../models/types';
 import type { FeatureExtractor } from './features';
-import { neighbourhoodSpread, pathEndpoints, pathLength, slerp, spreadOfDecodings, trimmedMean } from './path-length';
+import { slerp } from '../samples/latent';
+import { neighbourhoodSpread, pathEndpoints, pathLength, spreadOfDecodings, trimmedMean } from './path-length';
 
 const PIXELS = 784;
 const LATENT = 4;

@@ -19,6 +19,7 @@ import { PIXELS } from '../../models/data/shoes';
 import { createRng, deriveSeed, normalArray } from '../../models/seed';
 import type { GenerativeModel } from '../../models/types';
 import { generateImages } from '../samples/generate';
+import { lerp, slerp } from '../samples/latent';
 import type { PathInterpolation } from './defaults';
 import { extractFeatures, type FeatureExtractor } from './features';
 
@@ -38,26 +39,6 @@ export interface PathEndpointOptions {
   seed: number;
   /** `direction` only: start from these latents (e.g. the ones already decoded as samples). */
   starts?: Float32Array;
-}
-
-/** Norm-preserving spherical interpolation between z₁ and z₂ (Shoemake 1985); lerp when parallel. */
-export function slerp(z1: ArrayLike<number>, z2: ArrayLike<number>, t: number): Float64Array {
-  let dot = 0;
-  let n1 = 0;
-  let n2 = 0;
-  for (let i = 0; i < z1.length; i++) {
-    dot += z1[i]! * z2[i]!;
-    n1 += z1[i]! ** 2;
-    n2 += z2[i]! ** 2;
-  }
-  const omega = Math.acos(Math.min(1, Math.max(-1, dot / Math.sqrt(n1 * n2))));
-  const sin = Math.sin(omega);
-  const [w1, w2] = sin < 1e-9 ? [1 - t, t] : [Math.sin((1 - t) * omega) / sin, Math.sin(t * omega) / sin];
-  return Float64Array.from(z1, (v, i) => w1 * v + w2 * z2[i]!);
-}
-
-function lerp(z1: ArrayLike<number>, z2: ArrayLike<number>, t: number): Float64Array {
-  return Float64Array.from(z1, (v, i) => v + t * (z2[i]! - v));
 }
 
 /** Seeded latent pairs ε apart along the chosen kind of path. */

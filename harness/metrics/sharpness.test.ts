@@ -1,5 +1,5 @@
 import { useBackend } from '../../models/backend';
-import { highFrequencyMask, sharpness } from './sharpness';
+import { highFrequencyMask, reconstructionSharpness, sharpness } from './sharpness';
 
 const SIDE = 28;
 const options = { highFrequencyRadius: 7 };
@@ -87,4 +87,33 @@ test('invalid input is a RangeError naming the metric', () => {
   const bad = new Float32Array(SIDE * SIDE);
   bad[5] = NaN;
   expect(() => sharpness(bad, options)).toThrow(/sharpness: pixel 5 of image 0 is NaN/);
+});
+
+function concat(images: Float32Array[]): Float32Array {
+  const out = new Float32Array(images.length * SIDE * SIDE);
+  images.forEach((x, i) => out.set(x, i * SIDE * SIDE));
+  return out;
+}
+
+test('reconstruction sharpness by hand: a checkerboard scaled by c has Laplacian variance 16c², and halving every image quarters it', () => {
+  const scaled = (c: number) => checkerboard.map((v) => v * c);
+  const bootstrap = { resamples: 200, confidence: 0.95, seed: 3 };
+  const result = reconstructionSharpness(concat([scaled(1), scaled(0.5)]), concat([scaled(0.5), scaled(0.25)]), { ...options, ...bootstrap });
+  // Originals 16 and 4 (mean 10), reconstructions 4 and 1 (mean 2.5).
+  expect(result.originals.value).toBeCloseTo(10, 3);
+  expect(result.reconstructions.value).toBeCloseTo(2.5, 3);
+  expect(result.originals.n).toBe(2);
+  expect(result.originals.ci[0]).toBeGreaterThanOrEqual(4 - 1e-3);
+  expect(result.originals.ci[1]).toBeLessThanOrEqual(16 + 1e-3);
+  // Paired resamples: every replicate ratio is exactly 1/4, so the interval is that point.
+  expect(result.reconstructions.ratioToReal.value).toBeCloseTo(0.25, 6);
+  expect(result.reconstructions.ratioToReal.ci[0]).toBeCloseTo(0.25, 6);
+  expect(result.reconstructions.ratioToReal.ci[1]).toBeCloseTo(0.25, 6);
+  expect(reconstructionSharpness(concat([scaled(1), scaled(0.5)]), concat([scaled(0.5), scaled(0.25)]), { ...options, ...bootstrap })).toEqual(result);
+});
+
+test('reconstruction sharpness needs one reconstruction per original', () => {
+  expect(() => reconstructionSharpness(concat([checkerboard, checkerboard]), checkerboard, { ...options, resamples: 10, confidence: 0.95, seed: 1 })).toThrow(
+    /reconstruction-sharpness: 2 originals but 1 reconstructions/,
+  );
 });

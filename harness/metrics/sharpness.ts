@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { PIXELS } from '../../models/data/shoes';
+import { bootstrapMeans, ratioEstimate, type BootstrapOptions, type Estimate } from './bootstrap';
 import { IMAGE_SIDE, imageCount } from './images';
 
 const LAPLACIAN = [0, 1, 0, 1, -4, 1, 0, 1, 0];
@@ -114,4 +115,34 @@ export function sharpness(images: Float32Array, o: SharpnessOptions): Sharpness 
     tf.dispose(Object.values(constants));
   }
   return out;
+}
+
+export interface ReconstructionSharpnessOptions extends SharpnessOptions, BootstrapOptions {
+  /** Names the bootstrap's random stream (default 'reconstruction-sharpness'). */
+  stream?: string;
+}
+
+export interface ReconstructionSharpness {
+  /** Mean Laplacian variance of the originals. */
+  originals: Estimate;
+  /** Mean Laplacian variance of the reconstructions, with its ratio to the originals'. */
+  reconstructions: Estimate & { ratioToReal: Estimate };
+}
+
+/**
+ * Laplacian variance of originals and of their reconstructions (item i of one reconstructs item i
+ * of the other), with a paired percentile bootstrap: each resample draws the same items from both,
+ * so the ratio's interval reflects only how reconstruction changes each image.
+ */
+export function reconstructionSharpness(originals: Float32Array, reconstructions: Float32Array, o: ReconstructionSharpnessOptions): ReconstructionSharpness {
+  const stream = o.stream ?? 'reconstruction-sharpness';
+  if (originals.length !== reconstructions.length) {
+    throw new RangeError(`${stream}: ${originals.length / PIXELS} originals but ${reconstructions.length / PIXELS} reconstructions`);
+  }
+  const measure = { highFrequencyRadius: o.highFrequencyRadius, batchSize: o.batchSize };
+  const means = bootstrapMeans([sharpness(originals, measure).laplacianVariance, sharpness(reconstructions, measure).laplacianVariance], o, stream);
+  return {
+    originals: means.estimates[0]!,
+    reconstructions: { ...means.estimates[1]!, ratioToReal: ratioEstimate(means, means, 1, o.confidence, 0) },
+  };
 }

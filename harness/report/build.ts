@@ -8,10 +8,11 @@
  * Every write is atomic: assets/ is built beside the old one and swapped in, files are written to
  * a temporary name and renamed.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
+import { writeFileAtomically, writeFolderAtomically } from '../../models/atomic-write';
 import { readBench } from './bench';
 import { buildCurves } from './curves';
 import { PROJECT_ROOT, REPORT_DEFAULTS } from './defaults';
@@ -332,30 +333,6 @@ export const VIEWER_DIR = join(__dirname, 'viewer');
 const CHART_JS = join(PROJECT_ROOT, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js');
 const DATA_PLACEHOLDER = '<!--REPORT_DATA-->';
 
-function writeAtomically(path: string, content: Buffer | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-}
-
-/** Replaces `dir` by a folder holding exactly `files`. */
-function swapFolder(dir: string, files: Map<string, Buffer | string>): void {
-  const tmp = `${dir}.${process.pid}.tmp`;
-  const old = `${dir}.${process.pid}.old`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  for (const [name, content] of files) writeFileSync(join(tmp, name), content);
-  if (existsSync(dir)) renameSync(dir, old);
-  renameSync(tmp, dir);
-  rmSync(old, { recursive: true, force: true });
-}
-
 /** The viewer's TypeScript bundled with the contract's constants into one plain browser script. */
 export function compileViewer(): string {
   const result = buildSync({
@@ -392,12 +369,11 @@ export function buildReport(o: BuildOptions): BuildResult {
   assets.set('viewer.js', compileViewer());
   assets.set('viewer.css', readFileSync(join(VIEWER_DIR, 'viewer.css')));
   assets.set('chart.umd.min.js', readFileSync(CHART_JS));
-  mkdirSync(outDir, { recursive: true });
-  swapFolder(join(outDir, 'assets'), assets);
+  writeFolderAtomically(join(outDir, 'assets'), Object.fromEntries(assets), { what: 'report assets' });
   const jsonPath = join(outDir, 'report.json');
   const indexPath = join(outDir, 'index.html');
-  writeAtomically(jsonPath, JSON.stringify(data, null, 1) + '\n');
-  writeAtomically(indexPath, renderIndexHtml(data));
+  writeFileAtomically(jsonPath, JSON.stringify(data, null, 1) + '\n');
+  writeFileAtomically(indexPath, renderIndexHtml(data));
   return { outDir, indexPath, jsonPath, url: pathToFileURL(indexPath).href, data };
 }
 

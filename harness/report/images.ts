@@ -13,12 +13,11 @@ import { DEFAULT_CLASSES, PIXELS, loadShoes } from '../../models/data/shoes';
 import { loadNetwork } from '../../models/checkpoint';
 import { loadGenerative } from '../../models/registry';
 import { MODEL_KINDS, type GenerativeModel, type ModelKind } from '../../models/types';
-import { bootstrapMeans, percentileInterval } from '../metrics/bootstrap';
 import { METRIC_DEFAULTS } from '../metrics/defaults';
-import { sharpness } from '../metrics/sharpness';
-import { invertImages } from '../metrics/inversion';
-import { slerp } from '../metrics/path-length';
+import { reconstructionSharpness } from '../metrics/sharpness';
+import { alternatingTestImages, reconstructOrInvert } from '../samples/figures';
 import { fixedLatents, generateImages, reconstructImages } from '../samples/generate';
+import { slerpPath } from '../samples/latent';
 import type { ImageBatch, ImageInputs, ImageRowInput, ZoomInput } from './build';
 import { REPORT_DEFAULTS, modelLabel } from './defaults';
 import { displayPath, errorText, missing } from './inputs';
@@ -66,15 +65,8 @@ function pickOriginals(o: Resolved): Maybe<{ images: Float32Array; labels: Uint8
   } catch (error) {
     return missing(`test images unavailable: ${errorText(error)}`);
   }
-  const byClass = DEFAULT_CLASSES.map(() => [] as number[]);
-  set.labels.forEach((l, i) => byClass[DEFAULT_CLASSES.indexOf(l)]?.push(i));
-  const picked: number[] = [];
-  for (let k = 0; picked.length < o.columns && k < set.count; k++) {
-    for (const list of byClass) if (picked.length < o.columns && list[k] !== undefined) picked.push(list[k]!);
-  }
-  const images = new Float32Array(picked.length * PIXELS);
-  picked.forEach((idx, j) => images.set(set.images.subarray(idx * PIXELS, (idx + 1) * PIXELS), j * PIXELS));
-  return { status: 'ok', images, labels: Uint8Array.from(picked, (i) => set.labels[i]!) };
+  const { images, labels } = alternatingTestImages(set, o.columns, DEFAULT_CLASSES);
+  return { status: 'ok', images, labels };
 }
 
 function batch(pixels: Float32Array, labels?: TileLabel[]): { status: 'ok'; batch: ImageBatch } {
@@ -93,16 +85,16 @@ export function reconstructionSharpnessRows(model: GenerativeModel, count: numbe
   const test = loadShoes('test', DEFAULT_CLASSES, dataDir);
   const n = Math.min(count, test.count);
   const originals = test.images.subarray(0, n * PIXELS);
-  const radius = METRIC_DEFAULTS.highFrequencyRadius;
-  const real = sharpness(originals, { highFrequencyRadius: radius }).laplacianVariance;
-  const recon = sharpness(reconstructImages(model, originals), { highFrequencyRadius: radius }).laplacianVariance;
-  const o = { resamples: METRIC_DEFAULTS.bootstrapResamples, confidence: METRIC_DEFAULTS.confidence, seed };
-  const { estimates, replicates } = bootstrapMeans([real, recon], o, 'report/reconstruction-sharpness');
-  const [r, v] = estimates as [(typeof estimates)[0], (typeof estimates)[0]];
-  const ratios = replicates[1]!.map((x, k) => x / replicates[0]![k]!);
+  const { originals: r, reconstructions: v } = reconstructionSharpness(originals, reconstructImages(model, originals), {
+    highFrequencyRadius: METRIC_DEFAULTS.highFrequencyRadius,
+    resamples: METRIC_DEFAULTS.bootstrapResamples,
+    confidence: METRIC_DEFAULTS.confidence,
+    seed,
+    stream: 'report/reconstruction-sharpness',
+  });
   return [
     { metric: RECONSTRUCTION_SHARPNESS, subject: REAL, value: r.value, interval: r.ci, n },
-    { metric: RECONSTRUCTION_SHARPNESS, subject: modelLabel('vae'), value: v.value, interval: v.ci, n, ratioToReal: v.value / r.value, ratioInterval: percentileInterval(ratios, o.confidence) },
+    { metric: RECONSTRUCTION_SHARPNESS, subject: modelLabel('vae'), value: v.value, interval: v.ci, n, ratioToReal: v.ratioToReal.value, ratioInterval: v.ratioToReal.ci },
   ];
 }
 
@@ -161,9 +153,7 @@ export async function imagesFromCheckpoints(options: ImageOptions = {}): Promise
         continue;
       }
       try {
-        const images = isVae || m.model.encode
-          ? reconstructImages(m.model, originals.images)
-          : invertImages(m.model, originals.images, { steps: inv.inversionSteps, restarts: inv.inversionRestarts, learningRate: inv.inversionLearningRate, seed: o.seed }).reconstructions;
+        const images = reconstructOrInvert(m.model, originals.images, { steps: inv.inversionSteps, restarts: inv.inversionRestarts, learningRate: inv.inversionLearningRate, seed: o.seed });
         reconstructions.push({ label, note: note + classifierNote, ...batch(images, readLabels(classify, images, count, originals.labels)) });
       } catch (error) {
         reconstructions.push({ label, note, ...missing(`${label} failed: ${errorText(error)}`) });
@@ -196,8 +186,7 @@ export async function imagesFromCheckpoints(options: ImageOptions = {}): Promise
     }
     try {
       const ends = fixedLatents(2, dim, o.seed, 'report-interpolation');
-      const path = new Float32Array(o.interpolationSteps * dim);
-      for (let k = 0; k < o.interpolationSteps; k++) path.set(slerp(ends.subarray(0, dim), ends.subarray(dim), k / (o.interpolationSteps - 1)), k * dim);
+      const path = slerpPath(ends.subarray(0, dim), ends.subarray(dim), o.interpolationSteps);
       interpolations.push({ label, note: `${o.interpolationSteps} steps, slerp z_a → z_b`, ...batch(generateImages(m.model, path)) });
     } catch (error) {
       interpolations.push({ label, ...missing(`${label} interpolation failed: ${errorText(error)}`) });

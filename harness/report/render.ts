@@ -3,10 +3,11 @@
  * downloaded browser): a full-page PNG and a PDF beside index.html. Also used by the browser test
  * to open the page the same way.
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
+import { writeFileAtomically } from '../../models/atomic-write';
 import { CHROMIUM_PATH } from './environment';
 
 /** No sandbox (containers run as root), no GPU, and nothing that reaches the network by itself. */
@@ -69,16 +70,8 @@ export async function renderReport(indexPath: string, outDir: string): Promise<R
     await openReport(page, indexPath);
     const png = join(outDir, 'report.png');
     const pdf = join(outDir, 'report.pdf');
-    const tmp = (p: string) => `${p}.${process.pid}.tmp`;
-    try {
-      await page.screenshot({ path: tmp(png), fullPage: true, type: 'png' });
-      renameSync(tmp(png), png);
-      await page.pdf({ path: tmp(pdf), format: 'A4', landscape: true, printBackground: true, scale: 0.7, margin: { top: '10mm', bottom: '10mm', left: '8mm', right: '8mm' } });
-      renameSync(tmp(pdf), pdf);
-    } finally {
-      rmSync(tmp(png), { force: true });
-      rmSync(tmp(pdf), { force: true });
-    }
+    writeFileAtomically(png, await page.screenshot({ fullPage: true, type: 'png' }));
+    writeFileAtomically(pdf, await page.pdf({ format: 'A4', landscape: true, printBackground: true, scale: 0.7, margin: { top: '10mm', bottom: '10mm', left: '8mm', right: '8mm' } }));
     return { png, pdf, problems };
   } finally {
     await browser.close();

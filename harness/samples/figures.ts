@@ -3,28 +3,36 @@
  * fixed inputs in fixtures/goldens.ts: reconstructions or inversions of fixed test images, samples
  * from shared latents, and interpolation strips.
  */
-import { SANDAL, SNEAKER, PIXELS, type ImageSet } from '../../models/data/shoes';
+import { SANDAL, SNEAKER, gather, type ImageSet } from '../../models/data/shoes';
 import type { GenerativeModel } from '../../models/types';
 import { GOLDEN_FIXTURES } from '../../fixtures/goldens';
-import { invertImages } from '../metrics/inversion';
-import { slerp } from '../metrics/path-length';
+import { invertImages, type InversionOptions } from '../metrics/inversion';
 import { fixedLatents, generateImages, reconstructImages } from './generate';
+import { slerpPath } from './latent';
 
 export type Fixtures = typeof GOLDEN_FIXTURES;
 
-/** The first `count` test images alternating sandal and sneaker, in test-set order. */
-export function alternatingTestImages(test: ImageSet, count: number): ImageSet {
-  const byClass = [SANDAL, SNEAKER].map((c) => Array.from(test.labels.keys()).filter((i) => test.labels[i] === c));
-  const picked = Array.from({ length: count }, (_, k) => byClass[k % 2]![Math.floor(k / 2)]!);
-  const images = new Float32Array(count * PIXELS);
-  picked.forEach((i, k) => images.set(test.images.subarray(i * PIXELS, (i + 1) * PIXELS), k * PIXELS));
-  return { images, labels: Uint8Array.from(picked, (i) => test.labels[i]!), count, classes: [SANDAL, SNEAKER] };
+/**
+ * The first `count` images of `test` alternating between `classes` in test-set order (sandal,
+ * sneaker, sandal, …); once a class runs out, the others go on alone.
+ */
+export function alternatingTestImages(test: ImageSet, count: number, classes: readonly number[] = [SANDAL, SNEAKER]): ImageSet {
+  const byClass = classes.map((c) => Array.from(test.labels.keys()).filter((i) => test.labels[i] === c));
+  const picked: number[] = [];
+  for (let k = 0; picked.length < count && byClass.some((list) => k < list.length); k++) {
+    for (const list of byClass) if (picked.length < count && k < list.length) picked.push(list[k]!);
+  }
+  return { images: gather(test, picked), labels: Uint8Array.from(picked, (i) => test.labels[i]!), count: picked.length, classes: [...classes] };
 }
 
 /** VAE: decoder(encoder mean); GANs: G(z*) with z* found by seeded latent optimisation. */
+export function reconstructOrInvert(model: GenerativeModel, originals: Float32Array, inversion: InversionOptions): Float32Array {
+  return model.encode ? reconstructImages(model, originals) : invertImages(model, originals, inversion).reconstructions;
+}
+
+/** `reconstructOrInvert` with the goldens' inversion settings: one start per image. */
 export function reconstructionFigure(model: GenerativeModel, originals: Float32Array, f: Fixtures = GOLDEN_FIXTURES): Float32Array {
-  if (model.encode) return reconstructImages(model, originals);
-  return invertImages(model, originals, { steps: f.inversionSteps, restarts: 1, learningRate: f.inversionLearningRate, seed: f.latentSeed }).reconstructions;
+  return reconstructOrInvert(model, originals, { steps: f.inversionSteps, restarts: 1, learningRate: f.inversionLearningRate, seed: f.latentSeed });
 }
 
 export function sampleFigure(model: GenerativeModel, f: Fixtures = GOLDEN_FIXTURES): Float32Array {
@@ -39,7 +47,7 @@ export function interpolationFigure(model: GenerativeModel, f: Fixtures = GOLDEN
   for (let s = 0; s < f.interpolationStrips; s++) {
     const a = ends.subarray(2 * s * d, (2 * s + 1) * d);
     const b = ends.subarray((2 * s + 1) * d, (2 * s + 2) * d);
-    for (let k = 0; k < f.interpolationSteps; k++) latents.set(slerp(a, b, k / (f.interpolationSteps - 1)), (s * f.interpolationSteps + k) * d);
+    latents.set(slerpPath(a, b, f.interpolationSteps), s * f.interpolationSteps * d);
   }
   return generateImages(model, latents);
 }

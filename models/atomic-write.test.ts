@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'atomic-write-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('atomic writes create folders, replace content and leave no temporary files', () => {
+  const path = join(dir, 'a', 'b', 'x.png');
+  writeFileAtomically(path, 'one');
+  writeFileAtomically(path, Buffer.from('two'));
+  expect(readFileSync(path, 'utf8')).toBe('two');
+  expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['x.png']);
+});
+
+test('a failed write leaves the target as it was and no temporary file', () => {
+  const path = join(dir, 'x.json');
+  writeFileAtomically(path, 'one');
+  mkdirSync(join(dir, 'folder'));
+  // Renaming a file over a folder fails: the old content stays and the temporary goes.
+  expect(() => writeFileAtomically(join(dir, 'folder'), 'two')).toThrow();
+  expect(readFileSync(path, 'utf8')).toBe('one');
+  expect(readdirSync(dir).sort()).toEqual(['folder', 'x.json']);
+});
+
+test('JSON is written indented by two spaces with a final newline', () => {
+  const path = join(dir, 'v.json');
+  writeJsonAtomically(path, { a: [1] });
+  expect(readFileSync(path, 'utf8')).toBe('{\n  "a": [\n    1\n  ]\n}\n');
+});
+
+test('a folder is replaced by exactly the files given, with no temporary folders left', () => {
+  const target = join(dir, 'parent', 'out');
+  writeFolderAtomically(target, { 'old.txt': 'old', 'kept.bin': Buffer.from([1, 2]) });
+  writeFolderAtomically(target, { 'kept.bin': Buffer.from([3]), 'new.txt': 'new' });
+  expect(readdirSync(target).sort()).toEqual(['kept.bin', 'new.txt']);
+  expect([...readFileSync(join(target, 'kept.bin'))]).toEqual([3]);
+  expect(readFileSync(join(target, 'new.txt'), 'utf8')).toBe('new');
+  expect(readdirSync(join(dir, 'parent'))).toEqual(['out']);
+});
+
+test('a failed folder write keeps the old folder and removes the temporary one', () => {
+  const target = join(dir, 'out');
+  writeFolderAtomically(target, { 'a.txt': 'a' });
+  expect(() => writeFolderAtomically(target, { 'no/such/folder.txt': 'b' })).toThrow();
+  expect(readdirSync(target)).toEqual(['a.txt']);
+  expect(readdirSync(dir)).toEqual(['out']);
+});
+
+test('a file where the folder should be is an error naming what the folder is for, in the caller’s error class', () => {
+  class OwnError extends Error {}
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  expect(() => writeFolderAtomically(file, { 'a.txt': 'a' })).toThrow(`${file}: expected a folder for these files, found a file`);
+  expect(() => writeFolderAtomically(file, { 'a.txt': 'a' }, { what: 'the checkpoint', error: OwnError })).toThrow(OwnError);
+  expect(() => writeFolderAtomically(file, { 'a.txt': 'a' }, { what: 'the checkpoint' })).toThrow(/expected a folder for the checkpoint, found a file/);
+  expect(readFileSync(file, 'utf8')).toBe('x');
+});
