@@ -17,7 +17,7 @@ import {
   completedRow, detectTensorflowGpu, measure, missingKernelReason, missingKernels, probeInChild, skippedRow,
   type RowContext, type TimingOptions,
 } from '../harness/bench/run';
-import { jsTasks, matchesOnly, measureModelCosts, modelTasks, taskId, type TaskContext, type TaskDefinition } from '../harness/bench/tasks';
+import { evaluationTask, jsTasks, matchesOnly, measureModelCosts, modelTasks, taskId, type TaskContext, type TaskDefinition } from '../harness/bench/tasks';
 import {
   BENCH_BACKENDS, BENCH_SCHEMA,
   type BackendLabel, type BenchBackend, type BenchReport, type BenchTask, type PeakInfo, type PeerSummary,
@@ -96,7 +96,8 @@ async function runTfjsBackend(backend: BackendName, taskCtx: TaskContext, o: { o
     return { rows: defs.map((d) => skippedRow(d, ctx, `backend ${backend} unavailable: ${(error as Error).message.split('\n')[0]}`)), failed: [] };
   }
   const ctx: RowContext = { backend, device: deviceLabel(backend, o.cpuModel, info.threads), peak: o.peak };
-  const defs = modelTasks(taskCtx).filter((d) => matchesOnly(taskId(d.name, backend), o.only));
+  const tasks = backend === 'tensorflow' ? [...modelTasks(taskCtx), evaluationTask(taskCtx)] : modelTasks(taskCtx);
+  const defs = tasks.filter((d) => matchesOnly(taskId(d.name, backend), o.only));
   const runnable: TaskDefinition[] = [];
   const rows: BenchTask[] = [];
   for (const def of defs) {

@@ -31,6 +31,8 @@ export const BENCH_DEFAULTS = {
   /** Samples for the metrics task (feature vectors of `metricsFeatureDim` values). */
   metricsSamples: 10_000,
   metricsFeatureDim: 64,
+  /** `metrics/compute-metrics` takes seconds per iteration: fewer runs, still after a warm-up. */
+  evaluationTiming: { iterations: 3, warmupIterations: 1, timeMs: 0 },
   /**
    * Pure-JS `cpu` backend: one guarded step in a child process. A step that takes longer than
    * `budgetMs` is recorded as skipped with its figure; a child still running after `guardMs`

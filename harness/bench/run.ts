@@ -22,7 +22,7 @@ export type { Measurement, TimingOptions };
 
 /** Prepares `def` and times it (measure.ts). */
 export function measure(def: TaskDefinition, timing: TimingOptions): Promise<Measurement> {
-  return measurePrepared(def.name, def.prepare(), timing);
+  return measurePrepared(def.name, def.prepare(), { ...timing, ...def.timing });
 }
 
 interface RowContext {

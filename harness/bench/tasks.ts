@@ -15,10 +15,13 @@ import { imagesToGrid } from '../golden/grid';
 import { toRgba } from '../golden/png';
 import type { FeatureSet } from '../metrics/features';
 import { frechetDistance } from '../metrics/frechet-distance';
+import { computeMetrics } from '../metrics';
+import { classifierFeatureExtractor } from '../metrics/classifier-features';
+import { buildClassifier, predictLabels } from '../../models/classifier/model';
 import { fixedLatents, generateImages } from '../samples/generate';
 import { BENCH_DEFAULTS } from './defaults';
 import { modelCosts, sumPasses, samplingPasses, trainingStepPasses, type ModelCosts } from './flops';
-import type { Prepared } from './measure';
+import type { Prepared, TimingOptions } from './measure';
 import type { BenchBackend, TaskFlops, TaskGroup, Throughput } from './types';
 
 export interface TaskDefinition {
@@ -30,6 +33,8 @@ export interface TaskDefinition {
   /** TensorFlow.js kernels the backend must register (none for plain-JS tasks). */
   kernels: readonly string[];
   flops: TaskFlops | null;
+  /** Overrides the run's timing for tasks whose one iteration takes seconds. */
+  timing?: Partial<TimingOptions>;
   prepare(): Prepared;
 }
 
@@ -191,6 +196,45 @@ export function modelTasks(ctx: TaskContext): TaskDefinition[] {
     (a, b) => sumPasses(trainingStepPasses(ctx.costs[a], 1)).total - sumPasses(trainingStepPasses(ctx.costs[b], 1)).total,
   );
   return [...bySize.map((k) => trainStepTask(k, ctx)), ...bySize.map((k) => sampleTask(k, ctx))];
+}
+
+/**
+ * The whole evaluation (`computeMetrics`) on `metricsSamples` samples of an untrained reference VAE
+ * against 2,000 synthetic "test" images: generating the samples, classifier features, every metric
+ * and its bootstrap interval. The VAE reconstructs through its encoder, so GAN inversion (timed in
+ * the evaluation's own `timingsMs`) is not part of it. Native backend only: seconds per iteration.
+ */
+export function evaluationTask(ctx: TaskContext): TaskDefinition {
+  const n = BENCH_DEFAULTS.metricsSamples;
+  return {
+    name: 'metrics/compute-metrics',
+    group: 'metrics',
+    model: 'vae',
+    itemsPerIteration: n,
+    unit: 'samples/s',
+    kernels: [],
+    flops: null,
+    timing: BENCH_DEFAULTS.evaluationTiming,
+    prepare() {
+      const trainable = createTrainable('vae', ctx.seed);
+      const classifier = buildClassifier(ctx.seed);
+      const realCount = 2000;
+      const real = { images: syntheticImages(realCount, ctx.seed), labels: Uint8Array.from({ length: realCount }, (_, i) => (i % 2 ? 5 : 7)), count: realCount, classes: [5, 7] };
+      const input = {
+        models: [trainable.asGenerative()],
+        real,
+        features: classifierFeatureExtractor(classifier),
+        labeller: (images: Float32Array, count: number) => predictLabels(classifier, images, count),
+      };
+      return {
+        iterate: () => void computeMetrics(input, { samples: n, seed: ctx.seed }),
+        dispose: () => {
+          disposeTrainable(trainable);
+          classifier.dispose();
+        },
+      };
+    },
+  };
 }
 
 /** Tasks that no TensorFlow.js backend runs (backend `js`). */
