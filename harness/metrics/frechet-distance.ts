@@ -3,14 +3,13 @@
  * by a two time-scale update rule converge to a local Nash equilibrium"):
  * ‖μ₁ − μ₂‖² + tr(Σ₁) + tr(Σ₂) − 2·tr((Σ₁^½ Σ₂ Σ₁^½)^½).
  *
- * The trace term is Σᵢ √λᵢ over the eigenvalues of Fᵀ Σ₂ F, where Σ₁ = F Fᵀ (pivoted Cholesky):
- * that matrix is similar to Σ₁Σ₂ and to Σ₁^½ Σ₂ Σ₁^½, so it has the same eigenvalues, and it is
- * symmetric PSD, so they are exact and real (no Newton–Schulz approximation, unlike
- * scipy.linalg.sqrtm in pytorch-fid, and no complex parts to discard).
+ * The trace term is Σᵢ √λᵢ over the eigenvalues of Σ₁^½ Σ₂ Σ₁^½, with Σ₁^½ the symmetric PSD
+ * square root from ml-matrix's symmetric eigendecomposition: exact and real (no Newton–Schulz
+ * approximation, unlike scipy.linalg.sqrtm in pytorch-fid, and no complex parts to discard).
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertFeatureSet, type FeatureSet } from './features';
-import { pivotedCholesky, symmetricEigenvalues } from './linalg';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 const METRIC = 'frechetDistance';
 
@@ -51,25 +50,22 @@ function assertStats(s: GaussianStats, name: string): void {
   if (![...s.mean, ...s.covariance].every(Number.isFinite)) throw new RangeError(`${METRIC}: ${name} statistics contain NaN or infinite values`);
 }
 
-/** tr((Σ₁^½ Σ₂ Σ₁^½)^½) via the eigenvalues of Fᵀ Σ₂ F with Σ₁ = F Fᵀ (see the module comment). */
+function symmetricEigen(m: Matrix): EigenvalueDecomposition {
+  return new EigenvalueDecomposition(m.add(m.transpose()).div(2), { assumeSymmetric: true });
+}
+
+/** Symmetric PSD square root; eigenvalues below zero from rounding are clamped to zero. */
+export function symmetricSqrt(m: Matrix): Matrix {
+  const eig = symmetricEigen(m);
+  const v = eig.eigenvectorMatrix;
+  return v.mmul(Matrix.diag(eig.realEigenvalues.map((x) => Math.sqrt(Math.max(x, 0))))).mmul(v.transpose());
+}
+
+/** tr((Σ₁^½ Σ₂ Σ₁^½)^½) (see the module comment). */
 export function traceSqrtProduct(a: Float64Array, b: Float64Array, dim: number): number {
-  const { factor, rank } = pivotedCholesky(a, dim);
-  const bf = new Float64Array(dim * rank);
-  for (let i = 0; i < dim; i++) {
-    for (let k = 0; k < dim; k++) {
-      const bik = b[i * dim + k]!;
-      if (bik === 0) continue;
-      for (let j = 0; j < rank; j++) bf[i * rank + j]! += bik * factor[k * rank + j]!;
-    }
-  }
-  const inner = new Float64Array(rank * rank);
-  for (let k = 0; k < dim; k++) {
-    for (let i = 0; i < rank; i++) {
-      const fki = factor[k * rank + i]!;
-      for (let j = 0; j < rank; j++) inner[i * rank + j]! += fki * bf[k * rank + j]!;
-    }
-  }
-  return symmetricEigenvalues(inner, rank).reduce((sum, lambda) => sum + Math.sqrt(Math.max(lambda, 0)), 0);
+  const rootA = symmetricSqrt(Matrix.from1DArray(dim, dim, a));
+  const inner = rootA.mmul(Matrix.from1DArray(dim, dim, b)).mmul(rootA);
+  return symmetricEigen(inner).realEigenvalues.reduce((sum, lambda) => sum + Math.sqrt(Math.max(lambda, 0)), 0);
 }
 
 export function frechetDistanceFromStats(a: GaussianStats, b: GaussianStats): number {
