@@ -1,3 +1,4 @@
+/** @jest-config-loader esbuild-register */
 import type { Config } from 'jest';
 
 // Sources are TypeScript run through SWC into CommonJS. pixelmatch and tinybench ship as

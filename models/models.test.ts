@@ -18,7 +18,7 @@ beforeAll(async () => {
 const data = syntheticShoes(256);
 const tempDir = () => mkdtempSync(join(tmpdir(), 'vae-vs-gan-'));
 const run = (kind: ModelKind, outDir: string, steps: number, extra: object = {}) =>
-  train({ kind, steps, batchSize: 16, seed: 5, outDir, data, backend, checkpointEvery: 2, qualityEvery: 0, ...extra });
+  train({ kind, steps, batchSize: 8, seed: 5, outDir, data, backend, checkpointEvery: 2, qualityEvery: 0, ...extra });
 
 describe.each(MODEL_KINDS)('%s', (kind) => {
   test('generates [n, 28, 28, 1] images in [0, 1]; the VAE encodes to [n, 100]', () => {
@@ -50,7 +50,7 @@ describe.each(MODEL_KINDS)('%s', (kind) => {
   test('same seed, backend and steps give bit-identical weights; another seed does not', async () => {
     const a = await run(kind, tempDir(), 3);
     const b = await run(kind, tempDir(), 3);
-    const c = await train({ kind, steps: 3, batchSize: 16, seed: 6, outDir: tempDir(), data, backend, qualityEvery: 0 });
+    const c = await train({ kind, steps: 3, batchSize: 8, seed: 6, outDir: tempDir(), data, backend, qualityEvery: 0 });
     expect(trainableHash(a.trainable)).toBe(trainableHash(b.trainable));
     expect(trainableHash(c.trainable)).not.toBe(trainableHash(a.trainable));
   });
