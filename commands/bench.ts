@@ -174,7 +174,8 @@ export async function runBench(o: BenchCommand): Promise<void> {
   const batch = BENCH_DEFAULTS.batch;
   const seed = BENCH_DEFAULTS.seed;
 
-  // FLOP models come from the real networks: build them once on the first backend that loads.
+  // FLOP models come from the real networks' shapes only (nothing is timed here), so any backend
+  // that loads will do; each timed backend is chosen explicitly below and reported if unavailable.
   const first = backends.find((b) => (TFJS_BACKENDS as readonly string[]).includes(b)) ?? 'tensorflow';
   await useBackend(first as BackendName).catch(() => useBackend('cpu'));
   const taskCtx: TaskContext = { batch, seed, costs: measureModelCosts(seed) };
