@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import { BACKENDS, parseBackendName, useBackend } from './models/backend';
-import { CLASS_NAMES, downloadFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
+import { CLASS_NAMES, downloadFashionMnist, ensureFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
 import { DEFAULT_CLASSES, loadShoes, validateClasses } from './models/data/shoes';
 import { MODEL_KINDS } from './models/types';
 import { parseModelKind } from './models/registry';
@@ -40,6 +40,11 @@ const backendOption = () =>
   new Option('--backend <name>', `TensorFlow.js backend (default $TFJS_BACKEND or tensorflow)`).choices(BACKENDS as unknown as string[]);
 const dataDirOption = () => new Option('--data-dir <dir>', 'folder with the four Fashion-MNIST .gz files (default $FASHION_MNIST_DIR, then .cache/fashion-mnist)');
 
+function printDownload(file: string, received: number, total: number) {
+  process.stderr.write(`\r[vae-vs-gan] downloading ${file}: ${(received / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB`);
+  if (received === total) process.stderr.write('\n');
+}
+
 async function announceBackend(name?: string) {
   const info = await useBackend(name ? parseBackendName(name) : undefined);
   console.error(`[vae-vs-gan] ${info.description}`);
@@ -49,7 +54,15 @@ async function announceBackend(name?: string) {
 const program = new Command('vae-vs-gan')
   .description('VAE vs GAN on Fashion-MNIST shoes and sandals: training, metrics, goldens, benchmarks, report')
   .showHelpAfterError()
-  .allowExcessArguments(false);
+  .allowExcessArguments(false)
+  // Commands that read the dataset fetch it into the cache first when no folder is given and the
+  // cache is incomplete (checksums verified; offline this fails saying where to put the files).
+  .hook('preAction', async (_program, command) => {
+    const o = command.opts();
+    if ('dataDir' in o || command.options.some((opt) => opt.attributeName() === 'dataDir')) {
+      if (command.name() !== 'data') await ensureFashionMnist(o.dataDir, printDownload);
+    }
+  });
 
 program
   .command('data')
@@ -58,13 +71,7 @@ program
   .option('--download', 'download the official files into the cache folder (checksums verified)')
   .option('--classes <list>', 'comma-separated class ids', parseClasses, [...DEFAULT_CLASSES])
   .action(async (o) => {
-    if (o.download) {
-      const dir = await downloadFashionMnist(o.dataDir ? resolve(o.dataDir) : undefined, (file, got, total) => {
-        process.stderr.write(`\r${file}: ${(got / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB`);
-      });
-      process.stderr.write('\n');
-      console.log(`downloaded and verified into ${dir}`);
-    }
+    if (o.download) console.log(`downloaded and verified into ${await downloadFashionMnist(o.dataDir ? resolve(o.dataDir) : undefined, printDownload)}`);
     const dir = resolveDataDir(o.dataDir);
     for (const split of ['train', 'test'] as const) {
       const raw = readSplit(split, dir);

@@ -170,6 +170,19 @@ export function datasetChecksums(): Record<string, string> {
   return out;
 }
 
+/**
+ * The folder to read: an explicit one or $FASHION_MNIST_DIR must already hold the files; otherwise
+ * the cache folder is filled from the official source first when any file is missing.
+ */
+export async function ensureFashionMnist(
+  explicitDir?: string,
+  onProgress?: (file: string, received: number, total: number) => void,
+): Promise<string> {
+  if (explicitDir ?? process.env[FASHION_MNIST_DIR_ENV]) return resolveDataDir(explicitDir);
+  const complete = Object.values(OFFICIAL_FILES).every((s) => existsSync(join(DEFAULT_CACHE_DIR, s.images.name)) && existsSync(join(DEFAULT_CACHE_DIR, s.labels.name)));
+  return complete ? DEFAULT_CACHE_DIR : downloadFashionMnist(DEFAULT_CACHE_DIR, onProgress);
+}
+
 /** Downloads the four files from the official source into `dir`, each verified before it is kept. */
 export async function downloadFashionMnist(
   dir = DEFAULT_CACHE_DIR,
