@@ -67,6 +67,15 @@ export function head(set: ImageSet, n: number): ImageSet {
   return { images: set.images.slice(0, count * PIXELS), labels: set.labels.slice(0, count), count, classes: set.classes };
 }
 
+let lastOrder: { key: string; order: Int32Array } | undefined;
+
+/** The seeded permutation of one epoch, kept while consecutive steps ask for the same epoch. */
+function epochOrder(count: number, seed: number, epoch: number): Int32Array {
+  const key = `${count}/${seed}/${epoch}`;
+  if (lastOrder?.key !== key) lastOrder = { key, order: permutation(count, createRng(deriveSeed(seed, 'shuffle', epoch))) };
+  return lastOrder.order;
+}
+
 /**
  * The indices of training step `step`: each epoch is a fresh seeded permutation, so a resumed run
  * draws exactly the batches an uninterrupted one would. The last partial batch of an epoch is dropped.
@@ -74,8 +83,7 @@ export function head(set: ImageSet, n: number): ImageSet {
 export function batchIndices(count: number, batchSize: number, seed: number, step: number): Int32Array {
   const perEpoch = Math.floor(count / batchSize);
   if (perEpoch === 0) throw new RangeError(`batch size ${batchSize} is larger than the ${count} training images`);
-  const epoch = Math.floor(step / perEpoch);
-  const order = permutation(count, createRng(deriveSeed(seed, 'shuffle', epoch)));
+  const order = epochOrder(count, seed, Math.floor(step / perEpoch));
   const start = (step % perEpoch) * batchSize;
   return order.subarray(start, start + batchSize);
 }
