@@ -14,8 +14,9 @@ const config: Config = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  // Native TensorFlow uses both cores per test file; more workers only contend for them.
-  maxWorkers: 1,
+  // Two workers on the 2-core machines: the TensorFlow-heavy files overlap with the many pure-JS
+  // ones (measured: full suite 103 s with 1 worker, 62 s with 2; results identical).
+  maxWorkers: 2,
   testTimeout: 120_000,
   // Golden-image and metric-baseline matchers (toMatchGoldenImage, toMatchMetricBaseline).
   setupFilesAfterEnv: ['<rootDir>/harness/golden/setup.ts'],
