@@ -19,14 +19,14 @@ import { loadCommittedModels } from './golden-figures';
 const BASELINE_OPTIONS: Partial<MetricOptions> = {
   samples: 500,
   reconstructionImages: 500,
-  inversionImages: 16,
+  inversionImages: 8,
   inversionSteps: 100,
   inversionRestarts: 1,
-  pathLengthSamples: 200,
+  pathLengthSamples: 100,
   spreadCentres: 16,
   kidSubsets: 20,
   kidSubsetSize: 250,
-  bootstrapResamples: 200,
+  bootstrapResamples: 100,
   setBootstrapResamples: 20,
 };
 
