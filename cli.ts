@@ -58,10 +58,8 @@ const program = new Command('vae-vs-gan')
   // Commands that read the dataset fetch it into the cache first when no folder is given and the
   // cache is incomplete (checksums verified; offline this fails saying where to put the files).
   .hook('preAction', async (_program, command) => {
-    const o = command.opts();
-    if ('dataDir' in o || command.options.some((opt) => opt.attributeName() === 'dataDir')) {
-      if (command.name() !== 'data') await ensureFashionMnist(o.dataDir, printDownload);
-    }
+    const readsData = command.options.some((opt) => opt.attributeName() === 'dataDir');
+    if (readsData && command.name() !== 'data') await ensureFashionMnist(command.opts().dataDir, printDownload);
   });
 
 program

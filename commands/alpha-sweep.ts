@@ -3,21 +3,20 @@
  * report and for choosing the default α: final KL and MSE (mean of the last steps), sample
  * sharpness relative to real test images, and Fréchet distance in classifier features.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendInfo } from '../models/backend';
 import { loadClassifier } from '../models/classifier/load';
 import { head, loadShoes } from '../models/data/shoes';
 import { CHECKPOINTS_DIR, loadGenerative } from '../models/registry';
 import { LOG_FILE, type StepRecord } from '../models/train';
-import { readFileSync } from 'node:fs';
 import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
 import { METRIC_DEFAULTS } from '../harness/metrics/defaults';
 import { extractFeatures } from '../harness/metrics/features';
 import { frechetDistance } from '../harness/metrics/frechet-distance';
 import { sharpness } from '../harness/metrics/sharpness';
 import { fixedLatents, generateImages } from '../harness/samples/generate';
-import { writeFileAtomically } from '../harness/golden/paths';
+import { writeFileAtomically } from '../models/atomic-write';
 import { runTraining } from './train';
 
 export const SWEEP_DIR = join(CHECKPOINTS_DIR, 'vae-alpha-sweep');

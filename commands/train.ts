@@ -1,6 +1,6 @@
 /** `train` and `train-classifier`: CLI glue around models/train.ts with a progress bar. */
 import { SingleBar, Presets } from 'cli-progress';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendInfo } from '../models/backend';
 import { saveCheckpoint } from '../models/checkpoint';
@@ -11,12 +11,11 @@ import { SANDAL, SNEAKER, head, loadShoes } from '../models/data/shoes';
 import { runEnvironment } from '../models/environment';
 import { checkpointDir } from '../models/registry';
 import { LOG_FILE, train, type StepRecord } from '../models/train';
-import type { ModelKind } from '../models/types';
+import type { GenerativeModel, ModelKind } from '../models/types';
 import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
 import { extractFeatures } from '../harness/metrics/features';
 import { frechetDistance } from '../harness/metrics/frechet-distance';
 import { fixedLatents, generateImages } from '../harness/samples/generate';
-import { readFileSync } from 'node:fs';
 
 const QUALITY_SAMPLES = 500;
 
@@ -43,7 +42,7 @@ async function qualitySignal(seed: number, classes: number[], dataDir?: string) 
   const extractor = classifierFeatureExtractor(await loadClassifier());
   const real = head(loadShoes('test', classes, dataDir), QUALITY_SAMPLES);
   const realFeatures = extractFeatures(extractor, real.images, real.count);
-  return (model: Parameters<NonNullable<Parameters<typeof train>[0]['quality']>>[0]) => {
+  return (model: GenerativeModel) => {
     const images = generateImages(model, fixedLatents(QUALITY_SAMPLES, model.latentDim, seed, 'quality'));
     return frechetDistance(extractFeatures(extractor, images, QUALITY_SAMPLES), realFeatures);
   };

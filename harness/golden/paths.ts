@@ -9,9 +9,6 @@
 import { basename, join } from 'node:path';
 import { GOLDEN_DEFAULTS } from './defaults';
 
-/** Re-exported: commands/alpha-sweep.ts imports it from here. Written once, in models/atomic-write.ts. */
-export { writeFileAtomically } from '../../models/atomic-write';
-
 const TEST_SUFFIX = /\.(test|spec)\.[cm]?[jt]sx?$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
