@@ -1,0 +1,25 @@
+/** The command line rejects unknown flags and bad values with messages naming them. */
+import type { Command } from 'commander';
+import { program } from '../cli';
+
+function parse(...args: string[]): Promise<unknown> {
+  const quiet = (c: Command) => c.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  quiet(program);
+  program.commands.forEach(quiet);
+  return program.parseAsync(['node', 'cli.ts', ...args]);
+}
+
+test.each([
+  [['train', '--model', 'vae', '--bogus'], /unknown option '--bogus'/],
+  [['train', '--model', 'gan'], /argument 'gan' is invalid\. Allowed choices are vae, dcgan, wgan-gp/],
+  [['train', '--model', 'vae', '--batch', '0'], /--batch: expected an integer ≥ 1, found '0'/],
+  [['train', '--model', 'vae', '--alpha', '0'], /--alpha: expected a number > 0, found '0'/],
+  [['train', '--model', 'vae', '--steps', '1.5'], /--steps: expected an integer ≥ 1, found '1\.5'/],
+  [['train', '--model', 'vae', '--classes', '5,12'], /--classes: expected integers 0-9/],
+  [['train', '--model', 'vae', '--backend', 'webgl'], /argument 'webgl' is invalid\. Allowed choices are tensorflow, wasm, cpu/],
+  [['evaluate', '--samples', 'many'], /--samples: expected an integer ≥ 2, found 'many'/],
+  [['train'], /required option '--model <kind>' not specified/],
+  [['frobnicate'], /unknown command 'frobnicate'/],
+])('%j is rejected', async (args, message) => {
+  await expect(parse(...args)).rejects.toThrow(message);
+});
