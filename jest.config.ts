@@ -5,6 +5,10 @@ import type { Config } from 'jest';
 // ESM only, so they are transformed too instead of being ignored like other node_modules.
 const esmOnlyPackages = ['pixelmatch', 'tinybench'];
 
+// jest gives each test file its own copy of process.env, so what models/backend.ts sets there
+// never reaches libtensorflow; set it here, in the parent whose environment the workers inherit.
+process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+
 const config: Config = {
   testEnvironment: '<rootDir>/tests/tfjs-environment.ts',
   roots: ['<rootDir>/models', '<rootDir>/harness', '<rootDir>/tests'],
