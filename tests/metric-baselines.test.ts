@@ -20,7 +20,7 @@ const BASELINE_OPTIONS: Partial<MetricOptions> = {
   samples: 500,
   reconstructionImages: 500,
   inversionImages: 8,
-  inversionSteps: 100,
+  inversionSteps: 30,
   inversionRestarts: 1,
   pathLengthSamples: 100,
   spreadCentres: 16,
