@@ -1,4 +1,4 @@
-/** Helpers for model tests: synthetic data (never dataset images) and weight fingerprints. */
+/** Synthetic data (never dataset images) for tests and benchmark inputs, and weight fingerprints. */
 import { createHash } from 'node:crypto';
 import type * as tf from '@tensorflow/tfjs';
 import { createRng } from './seed';

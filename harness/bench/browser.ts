@@ -17,7 +17,8 @@ import { BENCH_DEFAULTS } from './defaults';
 import type { PageInfo, PageTask } from './browser-page';
 import type { Measurement, TimingOptions } from './measure';
 import { completedRow, skippedRow, type RowContext } from './run';
-import { matchesOnly, modelTasks, syntheticImages, taskId, type TaskContext } from './tasks';
+import { syntheticShoes } from '../../models/testing';
+import { matchesOnly, modelTasks, taskId, type TaskContext } from './tasks';
 import type { BenchBackend, BenchTask, PeakInfo } from './types';
 
 /** The brief's flags: no sandbox (root in a container), nothing that reaches the network by itself. */
@@ -117,7 +118,7 @@ export async function runBrowserBackend(
     const rowCtx: RowContext = { backend, device, peak: o.peak };
     const rows: BenchTask[] = [];
     const failed: string[] = [];
-    const images = Array.from(syntheticImages(ctx.batch, ctx.seed));
+    const images = Array.from(syntheticShoes(ctx.batch, ctx.seed).images);
     for (const def of defs) {
       const kind = def.model!;
       const { latentDim } = referenceConfig(kind) as { latentDim: number };

@@ -1,6 +1,7 @@
 import { rendererLabel } from './browser';
 import { missingKernelReason } from './run';
-import { matchesOnly, syntheticImages } from './tasks';
+import { syntheticShoes } from '../../models/testing';
+import { matchesOnly } from './tasks';
 
 describe('task selection', () => {
   test('--only keeps a task when any filter is part of its id', () => {
@@ -12,11 +13,11 @@ describe('task selection', () => {
 
 describe('synthetic inputs', () => {
   test('seeded, in [0, 1], 784 values per image', () => {
-    const a = syntheticImages(3, 1);
+    const a = syntheticShoes(3, 1).images;
     expect(a).toHaveLength(3 * 784);
     expect(a.every((v) => v >= 0 && v <= 1)).toBe(true);
-    expect(syntheticImages(3, 1)).toEqual(a);
-    expect(syntheticImages(3, 2)).not.toEqual(a);
+    expect(syntheticShoes(3, 1).images).toEqual(a);
+    expect(syntheticShoes(3, 2).images).not.toEqual(a);
   });
 });
 

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { toPixelRange } from '../../models/data/shoes';
 import { REFERENCE_WGAN_GP } from '../../models/gan/config';
 import { createTrainable } from '../../models/registry';
-import { createRng, deriveSeed, normalArray } from '../../models/seed';
+import { syntheticShoes } from '../../models/testing';
+import { deriveSeed, normalArray } from '../../models/seed';
 import { MODEL_KINDS, type ModelKind, type Trainable } from '../../models/types';
 import { compareImages } from '../golden/compare';
 import { imagesToGrid } from '../golden/grid';
@@ -70,23 +71,6 @@ export function disposeTrainable(t: Trainable): void {
   for (const opt of Object.values(t.optimizers)) opt.dispose();
 }
 
-/** Seeded images in [0, 1], `count` × 784 (a smooth blob plus noise, like a shoe's value range). */
-export function syntheticImages(count: number, seed: number): Float32Array {
-  const rng = createRng(deriveSeed(seed, 'bench', 'images'));
-  const out = new Float32Array(count * 784);
-  for (let k = 0; k < count; k++) {
-    const cx = 8 + rng.uniform() * 12;
-    const cy = 8 + rng.uniform() * 12;
-    for (let y = 0; y < 28; y++) {
-      for (let x = 0; x < 28; x++) {
-        const blob = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 40);
-        out[k * 784 + y * 28 + x] = Math.min(1, Math.max(0, blob + 0.05 * rng.normal()));
-      }
-    }
-  }
-  return out;
-}
-
 function trainStepTask(kind: ModelKind, ctx: TaskContext): TaskDefinition {
   const nCritic = REFERENCE_WGAN_GP.nCritic;
   return {
@@ -99,7 +83,7 @@ function trainStepTask(kind: ModelKind, ctx: TaskContext): TaskDefinition {
     flops: toTaskFlops(sumPasses(trainingStepPasses(ctx.costs[kind], ctx.batch, nCritic))),
     prepare() {
       const trainable = createTrainable(kind, ctx.seed);
-      const batch = tf.tensor4d(toPixelRange(syntheticImages(ctx.batch, ctx.seed), trainable.pixelRange), [ctx.batch, 28, 28, 1]);
+      const batch = tf.tensor4d(toPixelRange(syntheticShoes(ctx.batch, ctx.seed).images, trainable.pixelRange), [ctx.batch, 28, 28, 1]);
       let noiseSeed = deriveSeed(ctx.seed, 'bench', 'noise');
       return {
         iterate: () => void trainable.step(batch, noiseSeed++),
@@ -144,7 +128,7 @@ function goldenTask(ctx: TaskContext): TaskDefinition {
     kernels: [],
     flops: null,
     prepare() {
-      const images = syntheticImages(count, ctx.seed);
+      const images = syntheticShoes(count, ctx.seed).images;
       const changed = images.map((v, i) => (i % 97 === 0 ? 1 - v : v));
       const expected = toRgba(imagesToGrid(images, cols));
       const actual = toRgba(imagesToGrid(changed, cols));
@@ -218,8 +202,7 @@ export function evaluationTask(ctx: TaskContext): TaskDefinition {
     prepare() {
       const trainable = createTrainable('vae', ctx.seed);
       const classifier = buildClassifier(ctx.seed);
-      const realCount = 2000;
-      const real = { images: syntheticImages(realCount, ctx.seed), labels: Uint8Array.from({ length: realCount }, (_, i) => (i % 2 ? 5 : 7)), count: realCount, classes: [5, 7] };
+      const real = syntheticShoes(2000, ctx.seed);
       const input = {
         models: [trainable.asGenerative()],
         real,
