@@ -21,8 +21,8 @@ export function assertImage(image: PixelImage, what = 'image'): void {
 export interface EncodeOptions {
   /**
    * Row filter. 'paeth' (default) compresses smooth images well, for committed goldens; 'none'
-   * for throwaway artefacts. One fixed filter, not pngjs's adaptive search over all five, which
-   * is ~40× slower inside jest's VM (2 s for a failure composite).
+   * for throwaway artefacts. One fixed filter, not pngjs's adaptive search, which filters every
+   * row five ways to keep the smallest.
    */
   filter?: 'paeth' | 'none';
 }

@@ -1,7 +1,7 @@
 /**
  * Grayscale 28×28 images (row-major, values in [0, 1]) to PNG bytes, upscaled nearest-neighbour so
  * single pixels stay visible. Pure: returns buffers, writes no files. Encoding is the golden
- * harness's `encodePng` (one fixed row filter, fast inside jest's VM too).
+ * harness's `encodePng`.
  */
 import { encodePng } from '../golden/png';
 import type { PixelImage } from '../golden/types';
