@@ -10,6 +10,7 @@ import { createWganGp } from '../../models/gan/wgan-gp';
 import type { ModelKind, Trainable } from '../../models/types';
 import { createVae } from '../../models/vae/model';
 import { measurePrepared, type Measurement, type TimingOptions } from './measure';
+import { tidyValues } from '../../models/tensor-values';
 
 export interface PageTask {
   name: string;
@@ -70,7 +71,7 @@ async function run(task: PageTask): Promise<Measurement> {
   const model = trainable.asGenerative();
   const z = tf.tensor2d(task.latents, [task.samples, model.latentDim]);
   return measurePrepared(task.name, {
-    iterate: () => void tf.tidy(() => model.generate(z).dataSync()),
+    iterate: () => void tidyValues(() => model.generate(z)),
     dispose: () => {
       z.dispose();
       dispose();

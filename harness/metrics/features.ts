@@ -3,6 +3,7 @@
  * distance, KID, precision/recall) reads `FeatureSet`s, whatever network produced them.
  */
 import * as tf from '@tensorflow/tfjs';
+import { tidyValues } from '../../models/tensor-values';
 
 /** `n` feature vectors of `dim` values, row-major. */
 export interface FeatureSet {
@@ -33,7 +34,7 @@ export function extractFeatures(extractor: FeatureExtractor, images: Float32Arra
   const data = new Float32Array(count * extractor.dim);
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
-    const values = tf.tidy(() => extractor.extract(tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1])).dataSync());
+    const values = tidyValues(() => extractor.extract(tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1])));
     data.set(values, start * extractor.dim);
   }
   return { data, n: count, dim: extractor.dim };

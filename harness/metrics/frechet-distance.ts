@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertFeatureSet, type FeatureSet } from './features';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { tidyValues } from '../../models/tensor-values';
 
 const METRIC = 'frechetDistance';
 
@@ -100,10 +101,10 @@ export function resampledGaussianStats(set: FeatureSet, counts: readonly Uint16A
   try {
     return counts.map((c) => {
       if (c.length !== n) throw new RangeError(`${METRIC}: resample counts cover ${c.length} items, expected ${n}`);
-      const [sums, moments] = tf.tidy(() => {
-        const weighted = tf.mul(centred, tf.tensor2d(Float32Array.from(c), [n, 1]));
-        return [tf.sum(weighted, 0).dataSync() as Float32Array, tf.matMul(weighted, centred, true, false).dataSync() as Float32Array];
-      });
+      const weighted = tf.tidy(() => tf.mul(centred, tf.tensor2d(Float32Array.from(c), [n, 1])));
+      const sums = tidyValues(() => tf.sum(weighted, 0));
+      const moments = tidyValues(() => tf.matMul(weighted, centred, true, false));
+      weighted.dispose();
       const shift = Float64Array.from(sums, (v) => v / n);
       const covariance = new Float64Array(dim * dim);
       for (let r = 0; r < dim; r++) {

@@ -3,6 +3,7 @@ import { useBackend } from '../../models/backend';
 import { createRng, normalArray } from '../../models/seed';
 import type { GenerativeModel } from '../../models/types';
 import { invertImages } from './inversion';
+import { tidyValues } from '../../models/tensor-values';
 
 const PIXELS = 784;
 const LATENT = 3;
@@ -24,7 +25,7 @@ test('recovers the latents of images the generator made', () => {
   const model = tinyGenerator();
   // Moderate latents: far out, sigmoid saturates and z is only determined loosely.
   const truth = normalArray(4 * LATENT, 5).map((v) => v * 0.5);
-  const targets = tf.tidy(() => model.generate(tf.tensor2d(truth, [4, LATENT])).dataSync() as Float32Array);
+  const targets = tidyValues(() => model.generate(tf.tensor2d(truth, [4, LATENT])));
   invertImages(model, targets, { ...options, steps: 1 }); // first use creates tf's cached constants
   const before = tf.memory().numTensors;
   const result = invertImages(model, targets, options);
@@ -41,7 +42,7 @@ test('recovers the latents of images the generator made', () => {
 
 test('keeps the best restart, and batching does not change the result', () => {
   const model = tinyGenerator();
-  const targets = tf.tidy(() => model.generate(tf.tensor2d(normalArray(5 * LATENT, 6), [5, LATENT])).dataSync() as Float32Array);
+  const targets = tidyValues(() => model.generate(tf.tensor2d(normalArray(5 * LATENT, 6), [5, LATENT])));
   const short = { ...options, steps: 20, restarts: 3 };
   const whole = invertImages(model, targets, short);
   for (let k = 0; k < 5; k++) expect(whole.mse[k]).toBe(Math.min(...whole.restartMse.subarray(k * 3, k * 3 + 3)));

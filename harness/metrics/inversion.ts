@@ -14,6 +14,7 @@ import { PIXELS } from '../../models/data/shoes';
 import { deriveSeed, normalArray } from '../../models/seed';
 import type { GenerativeModel } from '../../models/types';
 import { imageCount } from './images';
+import { tidyValues } from '../../models/tensor-values';
 
 const METRIC = 'inversion';
 
@@ -66,7 +67,7 @@ function optimiseBatch(model: GenerativeModel, targets: tf.Tensor4D, starts: Flo
         optimizer.minimize(() => tf.sum(perItemMse()) as tf.Scalar, false, [z]);
       });
     }
-    return tf.tidy(() => ({ z: z.dataSync() as Float32Array, mse: perItemMse().dataSync() as Float32Array }));
+    return { z: z.dataSync() as Float32Array, mse: tidyValues(perItemMse) };
   } finally {
     optimizer.dispose();
     z.dispose();
@@ -106,7 +107,7 @@ export function invertImages(model: GenerativeModel, targets: Float32Array, o: I
   const reconstructions = new Float32Array(count * PIXELS);
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
-    reconstructions.set(tf.tidy(() => model.generate(tf.tensor2d(latents.subarray(start * d, (start + n) * d), [n, d])).dataSync()), start * PIXELS);
+    reconstructions.set(tidyValues(() => model.generate(tf.tensor2d(latents.subarray(start * d, (start + n) * d), [n, d]))), start * PIXELS);
   }
   return { latents, reconstructions, mse, restartMse };
 }

@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, deriveSeed, permutation } from '../../models/seed';
 import { assertFeatureSet, type FeatureSet } from './features';
+import { tidyValues } from '../../models/tensor-values';
 
 const METRIC = 'kid';
 
@@ -106,7 +107,7 @@ function subsetKernelSums(a: tf.Tensor2D, b: tf.Tensor2D, subsetsA: readonly Int
       return tf.reshape(tf.gather(z, indices), [batch, m, dim]) as tf.Tensor3D;
     };
     // Row sums in float32, totals in float64: MMD² is a small difference of large sums.
-    const rowSums = tf.tidy(() => tf.sum(cubicPolynomialKernel(gathered(a, subsetsA), gathered(b, subsetsB)), 2).dataSync());
+    const rowSums = tidyValues(() => tf.sum(cubicPolynomialKernel(gathered(a, subsetsA), gathered(b, subsetsB)), 2));
     for (let s = 0; s < batch; s++) sums[start + s] = sumInFloat64(rowSums, s * m, (s + 1) * m);
   }
   return sums;
@@ -125,7 +126,7 @@ export function kernelInceptionDistance(real: FeatureSet, fake: FeatureSet, o: K
   const y = tf.tensor2d(fake.data, [fake.n, fake.dim]);
   try {
     const selfTerms = (z: tf.Tensor2D, subsets: Int32Array[]) => {
-      const k = tf.tidy(() => selfKernel(z).dataSync());
+      const k = tidyValues(() => selfKernel(z));
       return subsets.map((subset) => subset.reduce((sum, i) => sum + k[i]!, 0));
     };
     const xx = subsetKernelSums(x, x, realSubsets, realSubsets, perBatch);
@@ -148,9 +149,9 @@ function weightedKernelSums(x: tf.Tensor2D, y: tf.Tensor2D, cx: tf.Tensor2D, cy:
   const totals = new Float64Array(replicates);
   for (let start = 0; start < x.shape[0]; start += blockRows) {
     const rows = Math.min(blockRows, x.shape[0] - start);
-    const part = tf.tidy(() => {
+    const part = tidyValues(() => {
       const k = cubicPolynomialKernel(tf.slice(x, [start, 0], [rows, -1]), y);
-      return tf.sum(tf.mul(tf.matMul(k, cy), tf.slice(cx, [start, 0], [rows, -1])), 0).dataSync();
+      return tf.sum(tf.mul(tf.matMul(k, cy), tf.slice(cx, [start, 0], [rows, -1])), 0);
     });
     part.forEach((v, r) => (totals[r]! += v));
   }
@@ -180,7 +181,7 @@ export function kidReplicates(real: FeatureSet, fake: FeatureSet, countsReal: re
   const cy = countMatrix(countsFake, fake.n);
   try {
     // Σᵢ cᵢ² k(zᵢ, zᵢ): the copy-with-copy pairs to leave out.
-    const copyPairs = (z: tf.Tensor2D, c: tf.Tensor2D) => tf.tidy(() => tf.matMul(selfKernel(z).expandDims(0) as tf.Tensor2D, tf.square(c)).dataSync());
+    const copyPairs = (z: tf.Tensor2D, c: tf.Tensor2D) => tidyValues(() => tf.matMul(selfKernel(z).expandDims(0) as tf.Tensor2D, tf.square(c)));
     const xx = weightedKernelSums(x, x, cx, cx, blockRows);
     const yy = weightedKernelSums(y, y, cy, cy, blockRows);
     const xy = weightedKernelSums(x, y, cx, cy, blockRows);

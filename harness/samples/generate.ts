@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GenerativeModel } from '../../models/types';
 import { deriveSeed, normalArray } from '../../models/seed';
+import { tidyValues } from '../../models/tensor-values';
 
 export function fixedLatents(count: number, latentDim: number, seed: number, purpose: string): Float32Array {
   return normalArray(count * latentDim, deriveSeed(seed, 'latents', purpose));
@@ -14,7 +15,7 @@ export function generateImages(model: GenerativeModel, latents: Float32Array, ba
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
     const z = latents.subarray(start * model.latentDim, (start + n) * model.latentDim);
-    out.set(tf.tidy(() => model.generate(tf.tensor2d(z, [n, model.latentDim])).dataSync()), start * 784);
+    out.set(tidyValues(() => model.generate(tf.tensor2d(z, [n, model.latentDim]))), start * 784);
   }
   return out;
 }
@@ -27,7 +28,7 @@ export function reconstructImages(model: GenerativeModel, images: Float32Array, 
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
     out.set(
-      tf.tidy(() => model.generate(model.encode!(tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1]))).dataSync()),
+      tidyValues(() => model.generate(model.encode!(tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1])))),
       start * 784,
     );
   }

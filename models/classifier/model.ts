@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ANKLE_BOOT, SANDAL, SNEAKER, batchIndices, gather, type ImageSet } from '../data/shoes';
 import { imagesToTensor, seeded } from '../layers';
 import { deriveSeed } from '../seed';
+import { tidyValues } from '../tensor-values';
 
 export const CLASSIFIER_CLASSES: readonly number[] = [SANDAL, SNEAKER, ANKLE_BOOT];
 export const FEATURE_LAYER = 'cls_features';
@@ -52,7 +53,7 @@ export function predictLabels(model: tf.LayersModel, images: Float32Array, count
   const out = new Uint8Array(count);
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
-    const argmax = tf.tidy(() => tf.argMax(model.predict(imagesToTensor(images.subarray(start * 784, (start + n) * 784), n)) as tf.Tensor, 1).dataSync());
+    const argmax = tidyValues<Int32Array>(() => tf.argMax(model.apply(imagesToTensor(images.subarray(start * 784, (start + n) * 784), n), { training: false }) as tf.Tensor, 1));
     argmax.forEach((k, i) => (out[start + i] = CLASSIFIER_CLASSES[k]!));
   }
   return out;
