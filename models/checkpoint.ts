@@ -75,6 +75,8 @@ async function optimizerFiles(optimizer: tf.Optimizer, name: string): Promise<Re
     if (variable) weights.push({ name: `__${power}`, tensor: variable });
   }
   const { data, specs } = await tf.io.encodeWeights(weights);
+  // getWeights may return new tensors (the iteration count, FlatAdamOptimizer's split moments).
+  tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
   return {
     [`optimizer-${name}.json`]: JSON.stringify({ weightsManifest: weightsArtifacts(`optimizer-${name}`, specs) }),
     [`optimizer-${name}.weights.bin`]: Buffer.from(data),

@@ -1,5 +1,6 @@
 /** DCGAN with the non-saturating BCE loss: one discriminator step, then one generator step. */
 import * as tf from '@tensorflow/tfjs';
+import { FlatAdamOptimizer } from '../flat-adam';
 import { deriveSeed, normalTensor } from '../seed';
 import type { Trainable } from '../types';
 import { REFERENCE_DCGAN, type DcganConfig } from './config';
@@ -12,8 +13,8 @@ function bce(logits: tf.Tensor, target: 0 | 1): tf.Scalar {
 export function createDcgan(seed: number, config: DcganConfig = REFERENCE_DCGAN): Trainable {
   const generator = buildGenerator(config.latentDim, seed);
   const discriminator = buildDiscriminator(seed);
-  const dOptimizer = tf.train.adam(config.learningRate, config.beta1);
-  const gOptimizer = tf.train.adam(config.learningRate, config.beta1);
+  const dOptimizer = new FlatAdamOptimizer(config.learningRate, config.beta1);
+  const gOptimizer = new FlatAdamOptimizer(config.learningRate, config.beta1);
   const dVars = trainableVariables(discriminator);
   const gVars = trainableVariables(generator);
   return {

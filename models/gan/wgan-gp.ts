@@ -4,6 +4,7 @@
  * generator step; the generator minimises −E[C(fake)].
  */
 import * as tf from '@tensorflow/tfjs';
+import { FlatAdamOptimizer } from '../flat-adam';
 import { deriveSeed, normalTensor } from '../seed';
 import type { Trainable } from '../types';
 import { REFERENCE_WGAN_GP, type WganGpConfig } from './config';
@@ -37,8 +38,8 @@ export function gradientPenalty(critic: (x: tf.Tensor4D) => tf.Tensor, real: tf.
 export function createWganGp(seed: number, config: WganGpConfig = REFERENCE_WGAN_GP): Trainable {
   const generator = buildGenerator(config.latentDim, seed);
   const critic = buildDiscriminator(seed);
-  const cOptimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2);
-  const gOptimizer = tf.train.adam(config.learningRate, config.beta1, config.beta2);
+  const cOptimizer = new FlatAdamOptimizer(config.learningRate, config.beta1, config.beta2);
+  const gOptimizer = new FlatAdamOptimizer(config.learningRate, config.beta1, config.beta2);
   const cVars = trainableVariables(critic);
   const gVars = trainableVariables(generator);
   const criticOf = (x: tf.Tensor4D) => critic.apply(x, { training: true }) as tf.Tensor;

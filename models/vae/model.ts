@@ -3,6 +3,7 @@
  * latent dimensions, MSE averaged over pixels, both averaged over the batch.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FlatAdamOptimizer } from '../flat-adam';
 import { seeded } from '../layers';
 import type { GenerativeModel, Trainable } from '../types';
 import { normalTensor } from '../seed';
@@ -57,7 +58,7 @@ export function createVae(seed: number, config: VaeConfig = REFERENCE_VAE): Trai
   if (!(config.alpha > 0)) throw new RangeError(`alpha: expected a number > 0, found ${config.alpha}`);
   const encoder = buildEncoder(config, seed);
   const decoder = buildDecoder(config, seed);
-  const optimizer = tf.train.adam(config.learningRate);
+  const optimizer = new FlatAdamOptimizer(config.learningRate);
   const weights = [...encoder.trainableWeights, ...decoder.trainableWeights].map((w) => w.read() as tf.Variable);
   return {
     kind: 'vae',

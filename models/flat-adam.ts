@@ -1,0 +1,136 @@
+/**
+ * Adam whose update runs once over all of an optimiser's variables, concatenated into one vector.
+ *
+ * tfjs's AdamOptimizer launches ~14 kernels per variable per step; through the native binding's
+ * per-kernel cost that was a quarter of a VAE step (12 variables). Here the moments live in two
+ * flat variables and each step is one concat, the same ~14 kernels, one split and one add per
+ * variable. The arithmetic per element is tfjs's, op for op, so weights are bit-identical to
+ * `tf.train.adam` (tested), and `getWeights`/`setWeights` use its per-variable names and order,
+ * so checkpoints are interchangeable with it.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type NamedTensor = { name: string; tensor: tf.Tensor };
+
+interface Layout {
+  names: string[];
+  shapes: number[][];
+  sizes: number[];
+  /**
+   * False after setWeights: like tf.train.adam, restored state belongs to variables by position
+   * (a rebuilt model's variables get new unique names), so the next step binds the names.
+   */
+  bound: boolean;
+}
+
+function layoutOf(named: readonly NamedTensor[]): Layout {
+  return { names: named.map((n) => n.name), shapes: named.map((n) => n.tensor.shape), sizes: named.map((n) => n.tensor.size), bound: true };
+}
+
+function bindByPosition(layout: Layout, given: readonly NamedTensor[]): void {
+  const shapes = given.map((g) => JSON.stringify(g.tensor.shape));
+  if (shapes.join() !== layout.shapes.map((shape) => JSON.stringify(shape)).join()) {
+    throw new Error(`FlatAdamOptimizer: restored state is for shapes ${layout.shapes.map((sh) => `[${sh}]`).join(' ')}, found gradients of shapes ${shapes.join(' ')}`);
+  }
+  layout.names = given.map((g) => g.name);
+  layout.bound = true;
+}
+
+const flatten = (tensors: readonly tf.Tensor[]) => tf.concat(tensors.map((t) => tf.reshape(t, [-1])));
+
+export class FlatAdamOptimizer extends tf.Optimizer {
+  /** β₁ᵗ and β₂ᵗ, accumulated by multiplication (saved as they are by models/checkpoint.ts). */
+  readonly accBeta1: tf.Variable;
+  readonly accBeta2: tf.Variable;
+  private readonly epsilon: number;
+  private layout?: Layout;
+  private firstMoment?: tf.Variable;
+  private secondMoment?: tf.Variable;
+
+  constructor(
+    private readonly learningRate: number,
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.999,
+    epsilon?: number,
+  ) {
+    super();
+    this.epsilon = epsilon ?? tf.backend().epsilon();
+    this.accBeta1 = tf.tidy(() => tf.scalar(beta1).variable(false));
+    this.accBeta2 = tf.tidy(() => tf.scalar(beta2).variable(false));
+  }
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const given = Array.isArray(variableGradients) ? variableGradients : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const layout = (this.layout ??= layoutOf(given));
+    if (!layout.bound) bindByPosition(layout, given);
+    const byName = new Map(given.map((g) => [g.name, g.tensor]));
+    const gradients = layout.names.map((name) => {
+      const gradient = byName.get(name);
+      if (!gradient) throw new Error(`FlatAdamOptimizer: no gradient for variable '${name}' (every step must update the same variables)`);
+      return gradient;
+    });
+    if (given.length !== layout.names.length) {
+      throw new Error(`FlatAdamOptimizer: expected gradients for ${layout.names.length} variables, found ${given.length}`);
+    }
+    const total = layout.sizes.reduce((a, b) => a + b, 0);
+    this.firstMoment ??= tf.zeros([total]).variable(false);
+    this.secondMoment ??= tf.zeros([total]).variable(false);
+    const [m, v] = [this.firstMoment, this.secondMoment];
+    tf.tidy(() => {
+      const gradient = flatten(gradients);
+      const oneMinusAccBeta1 = tf.sub(1, this.accBeta1);
+      const oneMinusAccBeta2 = tf.sub(1, this.accBeta2);
+      const newFirstMoment = tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1));
+      const newSecondMoment = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
+      const biasCorrectedFirstMoment = tf.div(newFirstMoment, oneMinusAccBeta1);
+      const biasCorrectedSecondMoment = tf.div(newSecondMoment, oneMinusAccBeta2);
+      m.assign(newFirstMoment);
+      v.assign(newSecondMoment);
+      const step = tf.mul(tf.div(biasCorrectedFirstMoment, tf.add(tf.sqrt(biasCorrectedSecondMoment), this.epsilon)), -this.learningRate);
+      tf.split(step, layout.sizes).forEach((part, i) => {
+        const value = tf.engine().registeredVariables[layout.names[i]!]!;
+        value.assign(tf.add(tf.reshape(part, layout.shapes[i]!), value));
+      });
+      this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
+      this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
+    });
+    this.incrementIterations();
+  }
+
+  /** New tensors (moments split per variable): the caller disposes them. */
+  override async getWeights(): Promise<NamedTensor[]> {
+    const iterations = await this.saveIterations();
+    const { layout, firstMoment, secondMoment } = this;
+    if (!layout || !firstMoment || !secondMoment) return [iterations];
+    const perVariable = (flat: tf.Variable, suffix: string) =>
+      tf.split(flat, layout.sizes).map((part, i) => ({ name: `${layout.names[i]}/${suffix}`, tensor: tf.reshape(part, layout.shapes[i]!) }));
+    return [iterations, ...perVariable(firstMoment, 'm'), ...perVariable(secondMoment, 'v')];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const moments = await this.extractIterations(weightValues);
+    const count = moments.length / 2;
+    const first = moments.slice(0, count);
+    const second = moments.slice(count);
+    const names = first.map((w) => w.name.replace(/\/m$/, ''));
+    second.forEach((w, i) => {
+      if (w.name !== `${names[i]}/v`) throw new Error(`FlatAdamOptimizer.setWeights: expected '${names[i]}/v' at position ${count + i}, found '${w.name}'`);
+    });
+    tf.tidy(() => {
+      this.accBeta1.assign(tf.pow(this.beta1, this.iterations + 1));
+      this.accBeta2.assign(tf.pow(this.beta2, this.iterations + 1));
+    });
+    tf.dispose([this.firstMoment, this.secondMoment].filter((t): t is tf.Variable => t !== undefined));
+    this.layout = { ...layoutOf(first), names, bound: false };
+    this.firstMoment = tf.tidy(() => flatten(first.map((w) => w.tensor)).variable(false));
+    this.secondMoment = tf.tidy(() => flatten(second.map((w) => w.tensor)).variable(false));
+  }
+
+  override dispose(): void {
+    tf.dispose([this.accBeta1, this.accBeta2, ...[this.firstMoment, this.secondMoment].filter((t): t is tf.Variable => t !== undefined)]);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}

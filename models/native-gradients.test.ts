@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from './backend';
+import { normalArray } from './seed';
+
+const ALPHA = 0.2;
+// Negative, zero and positive values, plus random ones.
+const X = Float32Array.from([-2, -0.5, 0, 0.5, 3, ...normalArray(3000, 11)]);
+const DY = normalArray(X.length, 12);
+const C = normalArray(X.length, 13);
+
+/** ±0 compare equal here: tfjs's formulas give −0 where the native kernels give +0 (sums are unaffected). */
+const values = (t: tf.Tensor) => Float32Array.from(t.dataSync(), (v) => v + 0);
+
+function firstOrder(): Record<string, Float32Array> {
+  return tf.tidy(() => {
+    const x = tf.tensor1d(X);
+    const dy = tf.tensor1d(DY);
+    const vjp = (f: (x: tf.Tensor) => tf.Tensor) => values(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), dy)))(x));
+    return {
+      relu: vjp((v) => tf.relu(v)),
+      leakyRelu: vjp((v) => tf.leakyRelu(v, ALPHA)),
+      step: values(tf.step(tf.tensor1d([Number.NaN, -1, 0, 2, Infinity, -Infinity]))),
+    };
+  });
+}
+
+describe('on the native backend', () => {
+  beforeAll(async () => {
+    await useBackend('tensorflow');
+  });
+
+  test('ReLU and LeakyReLU gradients each run as one libtensorflow kernel', async () => {
+    const x = tf.tensor1d(X);
+    const kernels = async (f: () => tf.Tensor) => (await tf.profile(() => tf.tidy(f))).kernelNames;
+    expect(await kernels(() => tf.grad((v: tf.Tensor) => tf.relu(v))(x))).toEqual(expect.arrayContaining(['NativeReluGrad']));
+    expect(await kernels(() => tf.grad((v: tf.Tensor) => tf.relu(v))(x))).not.toContain('Multiply');
+    expect(await kernels(() => tf.grad((v: tf.Tensor) => tf.leakyRelu(v, ALPHA))(x))).toEqual(expect.arrayContaining(['NativeLeakyReluGrad']));
+    x.dispose();
+  });
+
+  test('gradients and step equal tfjs’s own formulas, run on the wasm backend', async () => {
+    const native = firstOrder();
+    await useBackend('wasm');
+    const reference = firstOrder();
+    await useBackend('tensorflow');
+    expect(native).toEqual(reference);
+    expect(Array.from(native.step!)).toEqual([Number.NaN, 0, 0, 1, 1, 0]);
+    expect(native.relu!.slice(0, 5)).toEqual(Float32Array.from([0, 0, 0, DY[3]!, DY[4]!]));
+    expect(native.leakyRelu!.slice(0, 2)).toEqual(Float32Array.from([DY[0]! * Math.fround(ALPHA), DY[1]! * Math.fround(ALPHA)]));
+  });
+
+  test('LeakyReLU’s gradient can be differentiated again (the WGAN-GP penalty does)', () => {
+    // h(c) = Σ (∂/∂x Σ c·leaky(x))² = Σ c²·leaky′(x)², so ∂h/∂c = 2c·leaky′(x)².
+    const got = tf.tidy(() => {
+      const x = tf.tensor1d(X);
+      const inner = (c: tf.Tensor) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(c, tf.leakyRelu(v, ALPHA))))(x);
+      return values(tf.grad((c: tf.Tensor) => tf.sum(tf.square(inner(c))))(tf.tensor1d(C)));
+    });
+    const slope = (x: number) => (x > 0 ? 1 : Math.fround(ALPHA));
+    const expected = Float32Array.from(X, (x, i) => 2 * C[i]! * slope(x) ** 2);
+    got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+  });
+});
