@@ -40,9 +40,13 @@ export const BENCH_DEFAULTS = {
    * one failed (its step would be slower still).
    */
   cpuProbe: { budgetMs: 2_000, guardMs: 30_000, quickGuardMs: 15_000 },
-  /** The PyTorch peer: interpreter (env BENCH_PYTHON), iterations, whole-run limit. */
+  /**
+   * The PyTorch peer: interpreter (env BENCH_PYTHON, else the virtual environment that
+   * `npm run setup:peer` makes, else python3), iterations, whole-run limit.
+   */
   peer: {
     python: 'python3',
+    venvPython: join(ROOT, '.cache', 'torch-venv', 'bin', 'python'),
     script: join(ROOT, 'harness', 'bench', 'peer', 'pytorch_peer.py'),
     warmupIterations: 3,
     iterations: 10,

@@ -1,4 +1,5 @@
-import { PEER_SCHEMA, PeerOutputError, parsePeerOutput } from './peer';
+import { BENCH_DEFAULTS } from './defaults';
+import { PEER_SCHEMA, PeerOutputError, parsePeerOutput, peerPython } from './peer';
 import { latencyFromSamples } from './stats';
 
 const line = (doc: object) => `${JSON.stringify({ schema: PEER_SCHEMA, ...doc })}\n`;
@@ -9,6 +10,10 @@ describe('parsePeerOutput', () => {
     const peer = parsePeerOutput(out);
     expect(peer).toEqual({ status: 'completed', torch: '2.5.1+cpu', threads: 2, batch: 64, tasks: [{ model: 'vae', latency: latencyFromSamples([10, 12, 11]) }] });
     if (peer.status === 'completed') expect(peer.tasks[0]!.latency).toMatchObject({ mean: 11, p50: 11, samples: 3 });
+  });
+  test('parameter counts per network are kept when the peer reports them', () => {
+    const peer = parsePeerOutput(line({ status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'vae', samples_ms: [1], parameters: { encoder: 5, decoder: 7 } }] }));
+    expect(peer.status === 'completed' && peer.tasks[0]!.parameters).toEqual({ encoder: 5, decoder: 7 });
   });
   test('a skipped document keeps its reason', () => {
     expect(parsePeerOutput(line({ status: 'skipped', reason: 'torch not installed (ModuleNotFoundError)' }))).toEqual({
@@ -24,10 +29,17 @@ describe('parsePeerOutput', () => {
     ['a negative sample', line({ status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'vae', samples_ms: [-1] }] }), /non-negative/],
     ['a missing thread count', line({ status: 'completed', torch: '2', batch: 64, tasks: [] }), /threads/],
     ['an unknown status', line({ status: 'running' }), /status/],
+    ['a fractional parameter count', line({ status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'vae', samples_ms: [1], parameters: { encoder: 1.5 } }] }), /parameters/],
   ])('rejects %s', (_what, out, message) => {
     expect(() => parsePeerOutput(out)).toThrow(PeerOutputError);
     expect(() => parsePeerOutput(out)).toThrow(message);
   });
+});
+
+test('the peer interpreter: BENCH_PYTHON, else the setup:peer environment when it exists, else python3', () => {
+  expect(peerPython({ BENCH_PYTHON: '/opt/py' }, () => true)).toBe('/opt/py');
+  expect(peerPython({}, (path) => path === BENCH_DEFAULTS.peer.venvPython)).toBe(BENCH_DEFAULTS.peer.venvPython);
+  expect(peerPython({}, () => false)).toBe('python3');
 });
 
 describe('latencyFromSamples (tinybench formulas)', () => {

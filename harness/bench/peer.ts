@@ -4,6 +4,7 @@
  * 'peer: torch not installed'.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { REFERENCE_DCGAN, REFERENCE_WGAN_GP } from '../../models/gan/config';
 import { MODEL_KINDS, type ModelKind } from '../../models/types';
 import { REFERENCE_VAE } from '../../models/vae/config';
@@ -15,6 +16,14 @@ export const PEER_SCHEMA = 'vae-vs-gan/bench-peer@1';
 
 export class PeerOutputError extends Error {
   override name = 'PeerOutputError';
+}
+
+function parameterCounts(value: unknown, i: number): Record<string, number> {
+  const counts = value as Record<string, unknown>;
+  if (counts === null || typeof counts !== 'object' || Array.isArray(counts) || !Object.values(counts).every((n) => Number.isInteger(n) && (n as number) >= 0)) {
+    throw new PeerOutputError(`peer: tasks[${i}].parameters must map network names to parameter counts`);
+  }
+  return counts as Record<string, number>;
 }
 
 /** Parses the peer's stdout (its last non-empty line is the JSON document); pure. */
@@ -40,13 +49,14 @@ export function parsePeerOutput(stdout: string): PeerSummary {
   }
   if (!Array.isArray(doc.tasks)) throw new PeerOutputError('peer: tasks must be an array');
   const tasks = doc.tasks.map((t: unknown, i: number) => {
-    const task = t as { model?: unknown; samples_ms?: unknown };
+    const task = t as { model?: unknown; samples_ms?: unknown; parameters?: unknown };
     if (!(MODEL_KINDS as readonly unknown[]).includes(task?.model)) throw new PeerOutputError(`peer: tasks[${i}].model ${JSON.stringify(task?.model)} is not a model kind`);
     if (!Array.isArray(task.samples_ms) || task.samples_ms.length === 0 || !task.samples_ms.every((s) => typeof s === 'number')) {
       throw new PeerOutputError(`peer: tasks[${i}].samples_ms must be a non-empty array of numbers`);
     }
+    const parameters = task.parameters === undefined ? undefined : parameterCounts(task.parameters, i);
     try {
-      return { model: task.model as ModelKind, latency: latencyFromSamples(task.samples_ms as number[]) };
+      return { model: task.model as ModelKind, latency: latencyFromSamples(task.samples_ms as number[]), ...(parameters ? { parameters } : {}) };
     } catch (error) {
       throw new PeerOutputError(`peer: tasks[${i}]: ${(error as Error).message}`);
     }
@@ -54,8 +64,9 @@ export function parsePeerOutput(stdout: string): PeerSummary {
   return { status: 'completed', torch: doc.torch, threads: doc.threads as number, batch: doc.batch as number, tasks };
 }
 
-export function peerPython(env: Record<string, string | undefined> = process.env): string {
-  return env[BENCH_DEFAULTS.env.python] || BENCH_DEFAULTS.peer.python;
+export function peerPython(env: Record<string, string | undefined> = process.env, exists: (path: string) => boolean = existsSync): string {
+  const { python, venvPython } = BENCH_DEFAULTS.peer;
+  return env[BENCH_DEFAULTS.env.python] || (exists(venvPython) ? venvPython : python);
 }
 
 /** Whether `python -c "import torch"` works; the reason when it does not. */
@@ -73,23 +84,25 @@ export interface PeerOptions {
   threads: number;
   seed: number;
   python?: string;
+  /** Timed steps and warm-up steps per model; defaults in BENCH_DEFAULTS.peer. */
+  iterations?: number;
+  warmup?: number;
 }
 
 /** Runs the peer once for all `models`; never throws: a failure is a skipped summary. */
 export function runPeer(o: PeerOptions): PeerSummary {
+  // No separate `import torch` check: the script reports a missing torch itself, as 'skipped'.
   const python = o.python ?? peerPython();
-  const check = torchCheck(python);
-  if (!check.ok) return { status: 'skipped', reason: check.reason };
   if (o.models.length === 0) return { status: 'skipped', reason: 'no training-step task selected' };
   const config = JSON.stringify({ vae: REFERENCE_VAE, dcgan: REFERENCE_DCGAN, 'wgan-gp': REFERENCE_WGAN_GP });
   const p = BENCH_DEFAULTS.peer;
   const r = spawnSync(
     python,
     [p.script, '--config', config, '--models', o.models.join(','), '--batch', String(o.batch), '--threads', String(o.threads),
-      '--warmup', String(p.warmupIterations), '--iterations', String(p.iterations), '--seed', String(o.seed)],
+      '--warmup', String(o.warmup ?? p.warmupIterations), '--iterations', String(o.iterations ?? p.iterations), '--seed', String(o.seed)],
     { encoding: 'utf8', timeout: p.timeoutMs, maxBuffer: 16 * 1024 * 1024 },
   );
-  if (r.error) return { status: 'skipped', reason: `peer failed: ${r.error.message}` };
+  if (r.error) return { status: 'skipped', reason: `peer failed (${python}): ${r.error.message}` };
   try {
     return parsePeerOutput(r.stdout ?? '');
   } catch (error) {

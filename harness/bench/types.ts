@@ -155,6 +155,8 @@ export interface BenchEnvironment {
 export interface PeerTask {
   model: ModelKind;
   latency: LatencyStats;
+  /** Trainable parameters per network, named as in tfjs (e.g. encoder, decoder), when the peer reports them. */
+  parameters?: Record<string, number>;
 }
 
 export type PeerSummary =

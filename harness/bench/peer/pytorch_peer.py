@@ -16,7 +16,8 @@ frozen for that step), as tfjs's variableGrads does.
 
 Output: one JSON line on stdout,
   {"schema": "vae-vs-gan/bench-peer@1", "status": "completed", "torch": "2.x", "threads": 2,
-   "batch": 64, "tasks": [{"model": "vae", "samples_ms": [...]}, ...]}
+   "batch": 64, "tasks": [{"model": "vae", "samples_ms": [...], "parameters": {"encoder": n, ...}}, ...]}
+(parameters: trainable parameters per network, named as in tfjs, to check the architectures match)
 or, without torch, {"schema": ..., "status": "skipped", "reason": "..."} with exit status 3.
 """
 import argparse
@@ -114,7 +115,7 @@ def make_steps(torch, nn, F, configs, n):
             loss.backward()
             opt.step()
             return loss.item()
-        return step
+        return step, {"encoder": enc, "decoder": dec}
 
     def dcgan():
         c = configs["dcgan"]
@@ -138,7 +139,7 @@ def make_steps(torch, nn, F, configs, n):
             opt_g.step()
             frozen(d, False)
             return d_loss.item() + g_loss.item()
-        return step
+        return step, {"generator": g, "discriminator": d}
 
     def wgan_gp():
         c = configs["wgan-gp"]
@@ -171,7 +172,7 @@ def make_steps(torch, nn, F, configs, n):
             opt_g.step()
             frozen(critic, False)
             return c_loss + g_loss.item()
-        return step
+        return step, {"generator": g, "critic": critic}
 
     return {"vae": vae, "dcgan": dcgan, "wgan-gp": wgan_gp}
 
@@ -208,8 +209,9 @@ def main(argv):
     for model in [m for m in args.models.split(",") if m]:
         if model not in steps:
             raise SystemExit(f"--models: unknown model '{model}' (expected {', '.join(steps)})")
-        step = steps[model]()
-        tasks.append({"model": model, "samples_ms": time_steps(step, args.warmup, args.iterations)})
+        step, networks = steps[model]()
+        parameters = {name: sum(p.numel() for p in net.parameters()) for name, net in networks.items()}
+        tasks.append({"model": model, "samples_ms": time_steps(step, args.warmup, args.iterations), "parameters": parameters})
     emit({"schema": SCHEMA, "status": "completed", "torch": torch.__version__, "threads": torch.get_num_threads(),
           "batch": args.batch, "tasks": tasks})
     return 0
