@@ -159,7 +159,7 @@ function peerFor(o: BenchCommand, rows: readonly BenchTask[], threads: number, b
   }
   const models = MODEL_KINDS.filter((k) => rows.some((t) => t.group === 'train-step' && t.model === k && t.status === 'completed'));
   log(`PyTorch peer (${models.join(', ') || 'no model'}) …`);
-  return runPeer({ models: models as ModelKind[], batch, threads, seed: BENCH_DEFAULTS.seed });
+  return runPeer({ models: models as ModelKind[], batch, threads, seed: BENCH_DEFAULTS.seed, timeMs: o.time });
 }
 
 export async function runBench(o: BenchCommand): Promise<void> {
@@ -185,6 +185,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
   const failed: string[] = [];
   const labels: Partial<Record<BenchBackend, BackendLabel>> = {};
   let native: BackendInfo | undefined;
+  let peer: PeerSummary | undefined;
   for (const backend of backends) {
     if (backend === 'tensorflow-gpu') continue;
     const result = (BROWSER_BACKENDS as readonly string[]).includes(backend)
@@ -196,6 +197,8 @@ export async function runBench(o: BenchCommand): Promise<void> {
       labels[backend] = backendLabel(result.info);
       if (backend === 'tensorflow') native = result.info;
     }
+    // The peer runs right after the native steps it is compared with: less drift on a shared machine.
+    if (backend === 'tensorflow') peer = peerFor(o, rows, native?.threads ?? startEnv.cpus, batch);
   }
   // The GPU build is always reported: detected, or skipped with what is missing.
   rows.push(...gpuRows(taskCtx, only, peak));
@@ -203,7 +206,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
   rows.push(...js.rows);
   failed.push(...js.failed);
 
-  const peer = peerFor(o, rows, native?.threads ?? startEnv.cpus, batch);
+  peer ??= peerFor(o, rows, native?.threads ?? startEnv.cpus, batch);
   const tasks = applyPeer(rows, peer);
   let report: BenchReport = {
     schema: BENCH_SCHEMA,

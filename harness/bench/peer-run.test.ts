@@ -21,7 +21,7 @@ function tfjsParameters(kind: ModelKind): Record<string, number> {
 }
 
 withTorch('one PyTorch step per model, with the tfjs models’ trainable parameters per network', () => {
-  const peer = runPeer({ models: MODEL_KINDS, batch: 8, threads: 1, seed: 1, iterations: 1, warmup: 0 });
+  const peer = runPeer({ models: MODEL_KINDS, batch: 8, threads: 1, seed: 1, iterations: 1, timeMs: 0, warmup: 0 });
   if (peer.status !== 'completed') throw new Error(`peer did not complete: ${peer.reason}`);
   expect(peer.tasks.map((t) => t.model)).toEqual([...MODEL_KINDS]);
   for (const task of peer.tasks) {

@@ -84,8 +84,9 @@ export interface PeerOptions {
   threads: number;
   seed: number;
   python?: string;
-  /** Timed steps and warm-up steps per model; defaults in BENCH_DEFAULTS.peer. */
+  /** Per model: at least `iterations` timed steps and `timeMs` of them, after `warmup` steps (defaults in BENCH_DEFAULTS). */
   iterations?: number;
+  timeMs?: number;
   warmup?: number;
 }
 
@@ -99,7 +100,8 @@ export function runPeer(o: PeerOptions): PeerSummary {
   const r = spawnSync(
     python,
     [p.script, '--config', config, '--models', o.models.join(','), '--batch', String(o.batch), '--threads', String(o.threads),
-      '--warmup', String(o.warmup ?? p.warmupIterations), '--iterations', String(o.iterations ?? p.iterations), '--seed', String(o.seed)],
+      '--warmup', String(o.warmup ?? p.warmupIterations), '--iterations', String(o.iterations ?? p.iterations),
+      '--time-ms', String(o.timeMs ?? BENCH_DEFAULTS.timeMs), '--seed', String(o.seed)],
     { encoding: 'utf8', timeout: p.timeoutMs, maxBuffer: 16 * 1024 * 1024 },
   );
   if (r.error) return { status: 'skipped', reason: `peer failed (${python}): ${r.error.message}` };

@@ -40,7 +40,8 @@ def parse_args(argv):
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--iterations", type=int, default=10)
+    p.add_argument("--iterations", type=int, default=10, help="at least this many timed steps")
+    p.add_argument("--time-ms", type=float, default=0.0, help="and at least this long (as tinybench's time option)")
     p.add_argument("--seed", type=int, default=1)
     return p.parse_args(argv)
 
@@ -177,11 +178,11 @@ def make_steps(torch, nn, F, configs, n):
     return {"vae": vae, "dcgan": dcgan, "wgan-gp": wgan_gp}
 
 
-def time_steps(step, warmup, iterations):
+def time_steps(step, warmup, iterations, time_ms):
     for _ in range(warmup):
         step()
     samples = []
-    for _ in range(iterations):
+    while len(samples) < iterations or sum(samples) < time_ms:
         start = time.perf_counter()
         step()
         samples.append((time.perf_counter() - start) * 1000.0)
@@ -211,7 +212,7 @@ def main(argv):
             raise SystemExit(f"--models: unknown model '{model}' (expected {', '.join(steps)})")
         step, networks = steps[model]()
         parameters = {name: sum(p.numel() for p in net.parameters()) for name, net in networks.items()}
-        tasks.append({"model": model, "samples_ms": time_steps(step, args.warmup, args.iterations), "parameters": parameters})
+        tasks.append({"model": model, "samples_ms": time_steps(step, args.warmup, args.iterations, args.time_ms), "parameters": parameters})
     emit({"schema": SCHEMA, "status": "completed", "torch": torch.__version__, "threads": torch.get_num_threads(),
           "batch": args.batch, "tasks": tasks})
     return 0
