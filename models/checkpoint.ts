@@ -145,4 +145,6 @@ export async function restoreOptimizer(dir: string, name: string, into: tf.Optim
   const powers = specs.filter((s) => s.name.startsWith('__'));
   await into.setWeights(specs.filter((s) => !powers.includes(s)).map((s) => ({ name: s.name, tensor: values[s.name]! })));
   for (const spec of powers) (into as unknown as WithAdamPowers)[spec.name.slice(2) as 'accBeta1']?.assign(values[spec.name]!);
+  // Optimisers copy what they keep (tf.train.adam's variables hold their own reference).
+  tf.dispose(Object.values(values));
 }

@@ -72,6 +72,29 @@ test('a step without a gradient for one of its variables is an error naming it',
   expect(() => flat.applyGradients(grads)).toThrow(`no gradient for variable '${vars[2]!.name}'`);
 });
 
+test('state saved before any step restores to a fresh start; malformed state is an error', async () => {
+  const [a, b] = [variables('fresh-ref'), variables('fresh-flat')];
+  const reference = tf.train.adam(0.01);
+  const restored = new FlatAdamOptimizer(0.01);
+  await restored.setWeights(await new FlatAdamOptimizer(0.01).getWeights());
+  train(reference, a, 2);
+  train(restored, b, 2);
+  expect(snapshot(b)).toEqual(snapshot(a));
+  const iter = { name: 'iter', tensor: tf.scalar(0, 'int32') };
+  await expect(restored.setWeights([iter, { name: 'w/x', tensor: tf.zeros([2]) }, { name: 'w/v', tensor: tf.zeros([2]) }])).rejects.toThrow("expected the iteration count, then 'name/m' and 'name/v'");
+  await expect(restored.setWeights([iter, { name: 'w/m', tensor: tf.zeros([2]) }, { name: 'u/v', tensor: tf.zeros([2]) }])).rejects.toThrow("expected 'w/v' at position 1, found 'u/v'");
+  train(restored, b, 1, 2);
+});
+
+test('getWeights returns new tensors for the caller to dispose, and nothing else stays behind', async () => {
+  const vars = variables('saved');
+  const flat = new FlatAdamOptimizer(0.01);
+  train(flat, vars, 1);
+  const before = tf.memory().numTensors;
+  tf.dispose((await flat.getWeights()).map((w) => w.tensor));
+  expect(tf.memory().numTensors).toBe(before);
+});
+
 test('no tensors leak per step', () => {
   const vars = variables('leak');
   const flat = new FlatAdamOptimizer(0.01);

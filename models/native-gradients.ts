@@ -1,17 +1,21 @@
 /**
- * Activation gradients as libtensorflow's own one-kernel ops on the native backend.
+ * Activation gradients as libtensorflow's own fused ops on the native backend.
  *
  * tfjs differentiates ReLU as `dy · step(x)`, and tfjs-node builds `step` from seven kernels
  * (IsNan, Greater, Fill ×2, Select ×2, plus scalar tensors); LeakyReLU's gradient is Greater,
  * Multiply and Select. Each kernel costs tens of microseconds in the N-API binding, which
- * dominates the small VAE (see harness/bench/README.md). On `tensorflow` this module makes:
- * - `Step` four kernels (IsNan, Relu, Sign, Select), same values: 1 where x > 0, alpha elsewhere,
- *   NaN stays NaN (fused conv/dense layers call it for their ReLU gradient);
- * - ReLU's gradient one `ReluGrad` kernel, LeakyReLU's one `LeakyReluGrad` kernel, with a
- *   gradient of their own so the WGAN-GP penalty can differentiate them again.
- * Values are the same as tfjs's formulas (select by x > 0, then the same float32 product), so
- * training is bit-for-bit unchanged (tested in models/native-gradients.test.ts). Other backends
- * keep tfjs's own formulas.
+ * dominates the small VAE (see harness/bench/README.md). On `tensorflow`, for float32, this makes:
+ * - ReLU's gradient one `ReluGrad`: `dy · (x > 0)`, the same float32 product as tfjs's
+ *   `dy · step(x)`, so the same bits (±0 and infinities included), except where x is NaN: 0·dy
+ *   there, NaN in tfjs. Keeping tfjs's NaN costs two more kernels (IsNan, Select): 0.83–0.90×
+ *   instead of 0.74–0.85× tfjs's VAE step time, measured, and it buys nothing: ReLU passes a NaN input on to its
+ *   output, so the loss is NaN and models/train.ts stops before that step counts;
+ * - `Step` (alpha 0; fused conv/dense layers call it for their ReLU gradient) four kernels,
+ *   `Select(IsNan(x), x, ReluGrad(OnesLike(x), x))`: 1 where x > 0, +0 elsewhere, NaN kept;
+ * - LeakyReLU's gradient one `LeakyReluGrad`: `x > 0 ? dy : dy · alpha`, tfjs's select, NaN too;
+ * each with a gradient of its own, so the WGAN-GP penalty can differentiate them again.
+ * Tested bit for bit against tfjs's own gradients and kernels on wasm. Other backends and dtypes
+ * keep tfjs's own.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -25,61 +29,58 @@ const NATIVE = 'tensorflow';
 const RELU_GRAD = 'NativeReluGrad';
 const LEAKY_RELU_GRAD = 'NativeLeakyReluGrad';
 
-function floatAttrs(backend: NativeBackend, alpha?: number) {
-  const type = { name: 'T', type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_FLOAT };
-  return alpha === undefined ? [type] : [type, { name: 'alpha', type: backend.binding.TF_ATTR_FLOAT, value: alpha }];
+/** Runs TensorFlow ops on float32 tensors through the native backend. */
+function nativeOps(backend: unknown) {
+  const native = backend as NativeBackend;
+  const { TF_ATTR_TYPE, TF_ATTR_FLOAT, TF_FLOAT } = native.binding;
+  return (name: string, inputs: tf.TensorInfo[], alpha?: number) =>
+    native.executeSingleOutput(name, [{ name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT }, ...(alpha === undefined ? [] : [{ name: 'alpha', type: TF_ATTR_FLOAT, value: alpha }])], inputs);
 }
 
-function registerStep(): void {
-  const original = tf.getKernel(tf.Step, NATIVE);
-  if (!original) return;
+function registerKernels(): void {
+  const step = tf.getKernel(tf.Step, NATIVE)!;
   tf.unregisterKernel(tf.Step, NATIVE);
   tf.registerKernel({
     kernelName: tf.Step,
     backendName: NATIVE,
     kernelFunc: (args) => {
-      const { alpha } = args.attrs as unknown as tf.StepAttrs;
       const x = args.inputs.x as tf.TensorInfo;
-      if (alpha !== 0 || x.dtype !== 'float32') return original.kernelFunc(args);
-      const backend = args.backend as unknown as NativeBackend;
-      const run = (name: string, inputs: tf.TensorInfo[]) => backend.executeSingleOutput(name, floatAttrs(backend), inputs);
-      return tf.tidy(() => run('Select', [run('IsNan', [x]), x, run('Sign', [run('Relu', [x])])]));
+      if ((args.attrs as unknown as tf.StepAttrs).alpha !== 0 || x.dtype !== 'float32') return step.kernelFunc(args);
+      const op = nativeOps(args.backend);
+      // tfjs's step keeps NaN; TensorFlow's comparison (inside ReluGrad) does not.
+      return tf.tidy(() => op('Select', [op('IsNan', [x]), x, op('ReluGrad', [op('OnesLike', [x]), x])]));
     },
   });
-}
-
-function registerNativeKernels(): void {
   tf.registerKernel({
     kernelName: RELU_GRAD,
     backendName: NATIVE,
-    kernelFunc: ({ inputs, backend }) =>
-      (backend as unknown as NativeBackend).executeSingleOutput('ReluGrad', floatAttrs(backend as unknown as NativeBackend), [inputs.dy!, inputs.x!]),
+    kernelFunc: ({ inputs, backend }) => nativeOps(backend)('ReluGrad', [inputs.dy!, inputs.x!]),
   });
   tf.registerKernel({
     kernelName: LEAKY_RELU_GRAD,
     backendName: NATIVE,
-    kernelFunc: ({ inputs, backend, attrs }) =>
-      (backend as unknown as NativeBackend).executeSingleOutput('LeakyReluGrad', floatAttrs(backend as unknown as NativeBackend, attrs!.alpha as number), [
-        inputs.dy!,
-        inputs.x!,
-      ]),
+    kernelFunc: ({ inputs, backend, attrs }) => nativeOps(backend)('LeakyReluGrad', [inputs.dy!, inputs.x!], attrs!.alpha as number),
   });
 }
 
-const onNative = () => tf.getBackend() === NATIVE;
-const reluGrad = (dy: tf.Tensor, x: tf.Tensor): tf.Tensor =>
-  onNative() ? (tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor) : tf.mul(dy, tf.step(tf.cast(x, 'float32')));
-const leakyReluGrad = (dy: tf.Tensor, x: tf.Tensor, alpha: number): tf.Tensor =>
-  onNative()
-    ? (tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x }, { alpha } as unknown as tf.NamedAttrMap) as tf.Tensor)
-    : tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha));
+const onNative = (...tensors: tf.Tensor[]) => tf.getBackend() === NATIVE && tensors.every((t) => t.dtype === 'float32');
 
 function registerGradients(): void {
-  tf.registerGradient({ kernelName: tf.Relu, inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => reluGrad(dy as tf.Tensor, x!) }) });
+  const relu = tf.getGradient(tf.Relu)!;
+  const leakyRelu = tf.getGradient(tf.LeakyRelu)!;
+  const reluGrad = (dy: tf.Tensor, x: tf.Tensor) => tf.engine().runKernel(RELU_GRAD, { dy, x }) as tf.Tensor;
+  const leakyReluGrad = (dy: tf.Tensor, x: tf.Tensor, alpha: number) =>
+    tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x }, { alpha } as unknown as tf.NamedAttrMap) as tf.Tensor;
   tf.registerGradient({
-    kernelName: tf.LeakyRelu,
-    inputsToSave: ['x'],
-    gradFunc: (dy, [x], attrs) => ({ x: () => leakyReluGrad(dy as tf.Tensor, x!, (attrs as unknown as tf.LeakyReluAttrs).alpha) }),
+    ...relu,
+    gradFunc: (dy, saved, attrs) => (onNative(dy as tf.Tensor, saved[0]!) ? { x: () => reluGrad(dy as tf.Tensor, saved[0]!) } : relu.gradFunc(dy, saved, attrs)),
+  });
+  tf.registerGradient({
+    ...leakyRelu,
+    gradFunc: (dy, saved, attrs) =>
+      onNative(dy as tf.Tensor, saved[0]!)
+        ? { x: () => leakyReluGrad(dy as tf.Tensor, saved[0]!, (attrs as unknown as tf.LeakyReluAttrs).alpha) }
+        : leakyRelu.gradFunc(dy, saved, attrs),
   });
   // Both gradients are linear in dy and piecewise constant in x.
   tf.registerGradient({
@@ -94,13 +95,9 @@ function registerGradients(): void {
   });
 }
 
-let installed = false;
-
-/** Installs the kernels and gradients above; call after the native backend is registered. */
+/** Installs the kernels and gradients above, once per tfjs instance; call after tfjs-node registered its backend. */
 export function installNativeGradients(): void {
-  if (installed) return;
-  registerStep();
-  registerNativeKernels();
+  if (tf.getKernel(RELU_GRAD, NATIVE) || !tf.getKernel(tf.Step, NATIVE)) return;
+  registerKernels();
   registerGradients();
-  installed = true;
 }

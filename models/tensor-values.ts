@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** `build` must return a new tensor: it is disposed once read. */
 export function tidyValues<T extends tf.TypedArray = Float32Array>(build: () => tf.Tensor): T {
   const tensor = tf.tidy(build);
   try {

@@ -18,14 +18,22 @@ const swcJest = require('@swc/jest');
 const OWN_HASH = createHash('sha256').update(readFileSync(__filename)).digest('hex').slice(0, 16);
 
 const HOT_GLOBALS = ['Math', 'Number', 'Object', 'Array', 'Buffer', 'Float32Array', 'Float64Array', 'Int32Array', 'Uint8Array', 'Uint8ClampedArray', 'Uint32Array'];
-const PRELUDE = `const { ${HOT_GLOBALS.join(', ')} } = globalThis;`;
+// A file that declares one of the names itself (`var Buffer = …`, `const { Buffer } = …`) keeps
+// its own: binding it too would be a redeclaration. Any declaration counts, nested or not.
+const declares = (code, name) =>
+  new RegExp(`\\b(?:var|let|const|function\\*?|class)\\s+${name}\\b|\\b(?:var|let|const)\\s*\\{[^}]*\\b${name}\\b[^}]*\\}\\s*=`).test(code);
+
+function prelude(code) {
+  const names = HOT_GLOBALS.filter((name) => !declares(code, name));
+  return names.length > 0 ? `const { ${names.join(', ')} } = globalThis;` : '';
+}
 // The prelude goes after a 'use strict' directive (and the comments before it), which must stay
 // the first statement for the file to stay strict.
 const DIRECTIVE = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*(['"])use strict\1;?/;
 
 function withPrelude(code) {
   const directive = DIRECTIVE.exec(code)?.[0] ?? '';
-  return directive + PRELUDE + code.slice(directive.length);
+  return directive + prelude(code) + code.slice(directive.length);
 }
 
 module.exports = {

@@ -29,3 +29,12 @@ test('plain CommonJS gets the prelude alone; ESM-only packages are compiled firs
   expect(esm).toContain('exports');
   expect(esm).not.toContain('export default');
 });
+
+test('a name the file declares itself is left to the file (no redeclaration)', () => {
+  for (const src of ['var Buffer = require("buffer").Buffer;', 'const { Buffer } = require("buffer");', 'class Buffer {}']) {
+    const { code } = transform(src, '/x/node_modules/pngjs/lib/c.js', {});
+    expect(code).toMatch(/^const \{ Math, [^}]+\} = globalThis;/);
+    expect(code.slice(0, code.indexOf('globalThis'))).not.toContain('Buffer');
+    expect(() => new Function(code)).not.toThrow();
+  }
+});

@@ -17,7 +17,9 @@ const withTorch = torch.ok ? test : test.skip;
 
 function tfjsParameters(kind: ModelKind): Record<string, number> {
   const { networks } = createTrainable(kind, 1);
-  return Object.fromEntries(Object.entries(networks).map(([name, net]) => [name, net.trainableWeights.reduce((sum, w) => sum + w.read().size, 0)]));
+  const counts = Object.fromEntries(Object.entries(networks).map(([name, net]) => [name, net.trainableWeights.reduce((sum, w) => sum + w.read().size, 0)]));
+  Object.values(networks).forEach((net) => net.dispose());
+  return counts;
 }
 
 withTorch('one PyTorch step per model, with the tfjs models’ trainable parameters per network', () => {

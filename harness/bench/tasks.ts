@@ -142,10 +142,7 @@ function goldenTask(ctx: TaskContext): TaskDefinition {
   };
 }
 
-/**
- * The metrics timed on `metricsSamples` feature vectors. One entry per metric; the full
- * computeMetrics of harness/metrics/index.ts joins this list as one more entry when it lands.
- */
+/** Single metrics timed on their own, on `metricsSamples` feature vectors (the whole evaluation is evaluationTask). */
 export const METRIC_CASES: readonly { name: string; run(a: FeatureSet, b: FeatureSet): number }[] = [
   { name: 'frechet-distance', run: frechetDistance },
 ];

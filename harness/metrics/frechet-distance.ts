@@ -102,9 +102,14 @@ export function resampledGaussianStats(set: FeatureSet, counts: readonly Uint16A
     return counts.map((c) => {
       if (c.length !== n) throw new RangeError(`${METRIC}: resample counts cover ${c.length} items, expected ${n}`);
       const weighted = tf.tidy(() => tf.mul(centred, tf.tensor2d(Float32Array.from(c), [n, 1])));
-      const sums = tidyValues(() => tf.sum(weighted, 0));
-      const moments = tidyValues(() => tf.matMul(weighted, centred, true, false));
-      weighted.dispose();
+      let sums: Float32Array;
+      let moments: Float32Array;
+      try {
+        sums = tidyValues(() => tf.sum(weighted, 0));
+        moments = tidyValues(() => tf.matMul(weighted, centred, true, false));
+      } finally {
+        weighted.dispose();
+      }
       const shift = Float64Array.from(sums, (v) => v / n);
       const covariance = new Float64Array(dim * dim);
       for (let r = 0; r < dim; r++) {
