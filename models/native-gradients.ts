@@ -7,9 +7,9 @@
  * dominates the small VAE (see harness/bench/README.md). On `tensorflow`, for float32, this makes:
  * - ReLU's gradient one `ReluGrad`: `dy · (x > 0)`, the same float32 product as tfjs's
  *   `dy · step(x)`, so the same bits (±0 and infinities included), except where x is NaN: 0·dy
- *   there, NaN in tfjs. Keeping tfjs's NaN costs two more kernels (IsNan, Select): 0.83–0.90×
- *   instead of 0.74–0.85× tfjs's VAE step time, measured, and it buys nothing: ReLU passes a NaN input on to its
- *   output, so the loss is NaN and models/train.ts stops before that step counts;
+ *   there, NaN in tfjs. Keeping tfjs's NaN costs two more kernels (IsNan, Select), measured
+ *   0.83–0.90× instead of 0.74–0.85× tfjs's VAE step time, and buys nothing: ReLU passes a NaN
+ *   input on to its output, so the loss is NaN and models/train.ts stops before that step counts;
  * - `Step` (alpha 0; fused conv/dense layers call it for their ReLU gradient) four kernels,
  *   `Select(IsNan(x), x, ReluGrad(OnesLike(x), x))`: 1 where x > 0, +0 elsewhere, NaN kept;
  * - LeakyReLU's gradient one `LeakyReluGrad`: `x > 0 ? dy : dy · alpha`, tfjs's select, NaN too;
