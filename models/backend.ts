@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
+import { installNativeConv } from './native-conv';
 import { installNativeGradients } from './native-gradients';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -79,7 +80,10 @@ export async function useBackend(name?: BackendName): Promise<BackendInfo> {
     throw new BackendUnavailableError(`backend '${wanted}' is registered but failed to initialise`);
   }
   await tf.ready();
-  if (wanted === 'tensorflow') installNativeGradients();
+  if (wanted === 'tensorflow') {
+    installNativeGradients();
+    installNativeConv();
+  }
   const threads = wanted === 'tensorflow' ? cpus().length : 1;
   const description =
     `backend ${wanted}` +

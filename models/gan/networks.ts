@@ -1,5 +1,6 @@
 /** DCGAN-style generator (tanh output in [-1, 1]) and discriminator/critic (one logit, no sigmoid). */
 import * as tf from '@tensorflow/tfjs';
+import { lazyGradientConv2d } from '../lazy-conv2d';
 import { seeded, tanhToUnit } from '../layers';
 import type { GenerativeModel, ModelKind } from '../types';
 
@@ -16,11 +17,12 @@ export function buildGenerator(latentDim: number, seed: number): tf.LayersModel 
   return tf.model({ inputs: input, outputs: out, name: 'generator' });
 }
 
+/** Its convolutions compute only the gradients a step asks for (models/lazy-conv2d.ts). */
 export function buildDiscriminator(seed: number): tf.LayersModel {
   const input = tf.input({ shape: [28, 28, 1], name: 'disc_input' });
-  let h = tf.layers.conv2d({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', ...seeded(seed, 'disc_conv1') }).apply(input);
+  let h = lazyGradientConv2d({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', ...seeded(seed, 'disc_conv1') }).apply(input);
   h = tf.layers.leakyReLU({ alpha: 0.2, name: 'disc_lrelu1' }).apply(h);
-  h = tf.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same', ...seeded(seed, 'disc_conv2') }).apply(h);
+  h = lazyGradientConv2d({ filters: 128, kernelSize: 4, strides: 2, padding: 'same', ...seeded(seed, 'disc_conv2') }).apply(h);
   h = tf.layers.leakyReLU({ alpha: 0.2, name: 'disc_lrelu2' }).apply(h);
   h = tf.layers.flatten({ name: 'disc_flatten' }).apply(h);
   const logit = tf.layers.dense({ units: 1, ...seeded(seed, 'disc_logit') }).apply(h) as tf.SymbolicTensor;
