@@ -12,7 +12,8 @@
  * Given explicit padding, libtensorflow 2.9's eager oneDNN rewrite leaves Conv2DBackpropInput to
  * Eigen (observed: Eigen's times and last bits, as with TF_ENABLE_ONEDNN_OPTS=0), so tfjs's
  * SAME/VALID padding is passed as the explicit numbers it stands for. Eigen sums in another order: results differ from oneDNN's in the last bits (tested against the wasm
- * backend's). Per step, alternating processes: VAE 0.90–0.94×, DCGAN 0.84–0.88×, WGAN-GP 0.85×.
+ * backend's). Steps, with lazy-conv2d.ts, alternating with the code before in one process: VAE
+ * 0.89–0.93×, DCGAN 0.85–0.86×, WGAN-GP 0.83–0.97× (harness/bench/README.md).
  */
 import * as tf from '@tensorflow/tfjs';
 
