@@ -157,6 +157,7 @@ program
   .option('--quick', 'fewer iterations and no peers (smoke run)')
   .option('--only <list>', 'comma-separated task name filters')
   .option('--backends <list>', 'comma-separated backends to time', 'tensorflow,wasm,cpu')
+  .option('--profile', 'also time every TensorFlow op of each native task and list where the time goes')
   .action(async (o) => {
     const { runBench } = await import('./commands/bench');
     await runBench(o);

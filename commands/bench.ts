@@ -10,6 +10,7 @@ import { MODEL_KINDS, type ModelKind } from '../models/types';
 import { applyBaseline, baselineMismatch, loadBaseline, reportToBaseline, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, deviceLabel, loadWarning } from '../harness/bench/environment';
+import { profileIterationCount, profileIterations } from '../harness/bench/op-profile';
 import { detectPeak, readCpuInfo } from '../harness/bench/peak';
 import { runPeer, torchCheck } from '../harness/bench/peer';
 import { applyPeer, formatReport, judgeGoals, writeReport } from '../harness/bench/report';
@@ -20,7 +21,7 @@ import {
 import { evaluationTask, jsTasks, matchesOnly, measureModelCosts, modelTasks, taskId, type TaskContext, type TaskDefinition } from '../harness/bench/tasks';
 import {
   BENCH_BACKENDS, BENCH_SCHEMA,
-  type BackendLabel, type BenchBackend, type BenchReport, type BenchTask, type PeakInfo, type PeerSummary,
+  type BackendLabel, type BenchBackend, type BenchReport, type BenchTask, type OpProfile, type PeakInfo, type PeerSummary,
 } from '../harness/bench/types';
 
 export interface BenchCommand {
@@ -33,6 +34,7 @@ export interface BenchCommand {
   quick?: boolean;
   only?: string;
   backends: string;
+  profile?: boolean;
 }
 
 const TFJS_BACKENDS: readonly BenchBackend[] = ['tensorflow', 'wasm', 'cpu'];
@@ -86,7 +88,22 @@ async function runCpuGuarded(defs: TaskDefinition[], ctx: RowContext, timing: Ti
   return { rows, failed };
 }
 
-async function runTfjsBackend(backend: BackendName, taskCtx: TaskContext, o: { only: string[]; timing: TimingOptions; quick: boolean; peak: PeakInfo; cpuModel: string }): Promise<BackendRun> {
+/** A fresh instance of `def`, warmed up as the timed run was, then profiled (op-profile.ts). */
+function profileTask(def: TaskDefinition, timing: TimingOptions, p50Ms: number): OpProfile {
+  const prepared = def.prepare();
+  try {
+    for (let i = 0; i < { ...timing, ...def.timing }.warmupIterations; i++) prepared.iterate();
+    return profileIterations(prepared, profileIterationCount(p50Ms));
+  } finally {
+    prepared.dispose();
+  }
+}
+
+async function runTfjsBackend(
+  backend: BackendName,
+  taskCtx: TaskContext,
+  o: { only: string[]; timing: TimingOptions; quick: boolean; peak: PeakInfo; cpuModel: string; profile: boolean },
+): Promise<BackendRun> {
   let info: BackendInfo;
   try {
     info = await useBackend(backend);
@@ -114,7 +131,12 @@ async function runTfjsBackend(backend: BackendName, taskCtx: TaskContext, o: { o
     const id = taskId(def.name, backend);
     log(`${id} …`);
     try {
-      rows.push(completedRow(def, ctx, await measure(def, o.timing)));
+      const row = completedRow(def, ctx, await measure(def, o.timing));
+      if (o.profile && backend === 'tensorflow') {
+        log(`${id}: profiling TensorFlow ops …`);
+        row.profile = profileTask(def, o.timing, row.latency.p50);
+      }
+      rows.push(row);
     } catch (error) {
       rows.push(skippedRow(def, ctx, `failed: ${(error as Error).message.split('\n')[0]}`));
       failed.push(id);
@@ -190,7 +212,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
     if (backend === 'tensorflow-gpu') continue;
     const result = (BROWSER_BACKENDS as readonly string[]).includes(backend)
       ? await browserRows(backend, taskCtx, only, peak, timing)
-      : await runTfjsBackend(backend as BackendName, taskCtx, { only, timing, quick, peak, cpuModel });
+      : await runTfjsBackend(backend as BackendName, taskCtx, { only, timing, quick, peak, cpuModel, profile: Boolean(o.profile) });
     rows.push(...result.rows);
     failed.push(...result.failed);
     if (result.info) {

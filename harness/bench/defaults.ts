@@ -52,6 +52,11 @@ export const BENCH_DEFAULTS = {
     iterations: 10,
     timeoutMs: 600_000,
   },
+  /**
+   * `--profile` (native backend): after a task's timed run, a fresh instance is warmed up and then
+   * profiled over about `budgetMs` of iterations (1 to `maxIterations`); `top` ops are listed.
+   */
+  profile: { top: 8, budgetMs: 3000, maxIterations: 5 },
   /** Files. */
   reportPath: join(ROOT, 'reports', 'bench.json'),
   baselinePath: join(ROOT, 'harness', 'bench', 'baseline.json'),

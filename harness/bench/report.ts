@@ -5,7 +5,7 @@
 import { writeJsonAtomically } from '../../models/atomic-write';
 import { BENCH_DEFAULTS, PERFORMANCE_GOALS } from './defaults';
 import { validateBenchReport } from './schema';
-import type { BenchReport, BenchTask, CompletedTask, GoalResult, PeerSummary } from './types';
+import type { BenchReport, BenchTask, CompletedTask, GoalResult, OpProfile, PeerSummary } from './types';
 
 /** tfjs p50 / PyTorch p50 on every completed training step the peer also timed. */
 export function applyPeer(tasks: readonly BenchTask[], peer: PeerSummary): BenchTask[] {
@@ -75,6 +75,13 @@ function row(t: BenchTask): string[] {
   ];
 }
 
+/** One line per profiled task: time in ops and in JavaScript, then the most expensive ops. */
+function formatProfile(id: string, p: OpProfile): string {
+  const share = (ms: number) => `${Math.round((100 * ms) / p.iterationMs)}%`;
+  const ops = p.top.map((o) => `${o.name} ${o.ms.toFixed(1)} ms ×${Number.isInteger(o.count) ? o.count : o.count.toFixed(1)}`).join(', ');
+  return `${id}: ${p.iterationMs.toFixed(1)} ms = TensorFlow ops ${p.opMs.toFixed(1)} ms (${share(p.opMs)}, ${Math.round(p.ops)} ops) + JavaScript ${p.javascriptMs.toFixed(1)} ms (${share(p.javascriptMs)}); ${ops}`;
+}
+
 const HEADER = ['task', 'backend', 'ms/iter p50 ± rme', 'samples', 'throughput', 'GFLOP/s', '% peak', 'vs PyTorch', 'vs baseline'];
 
 /** The table plus the lines that explain it (peak formula, peer, baseline, tensors, goals). */
@@ -107,6 +114,11 @@ export function formatReport(report: BenchReport, notes: readonly string[] = [])
   for (const g of report.goals) {
     const verdict = g.met === null ? 'not judged' : g.met ? 'met' : 'MISSED';
     out.push(`goal ${g.task}@${g.backend}: ${g.goal}: ${g.measuredMs === null ? 'no figure' : `${fmt(g.measuredMs)} ms`}, ${verdict}`);
+  }
+  const profiled = report.tasks.filter((t): t is CompletedTask & { profile: OpProfile } => t.status === 'completed' && t.profile !== undefined);
+  if (profiled.length) {
+    out.push('profile (--profile): per iteration, every TensorFlow op timed where tfjs-node calls libtensorflow; JavaScript = the rest (tfjs engine, tape, bookkeeping)');
+    out.push(...profiled.map((t) => `  ${formatProfile(t.id, t.profile)}`));
   }
   out.push(...notes.map((n) => `note: ${n}`));
   return out.join('\n');

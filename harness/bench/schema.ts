@@ -97,6 +97,19 @@ function checkTask(v: unknown, path: string): void {
   })(t.baseline, `${path}.baseline`);
   const m = object(t.tensors, `${path}.tensors`);
   for (const key of ['start', 'max', 'end', 'growth'] as const) number(m[key], `${path}.tensors.${key}`);
+  if (t.profile !== undefined) checkProfile(t.profile, `${path}.profile`);
+}
+
+function checkProfile(v: unknown, path: string): void {
+  const p = object(v, path);
+  number(p.iterations, `${path}.iterations`, 1);
+  for (const key of ['iterationMs', 'ops', 'opMs', 'javascriptMs'] as const) number(p[key], `${path}.${key}`, 0);
+  array(p.top, `${path}.top`).forEach((op, i) => {
+    const o = object(op, `${path}.top[${i}]`);
+    string(o.name, `${path}.top[${i}].name`);
+    number(o.ms, `${path}.top[${i}].ms`, 0);
+    number(o.count, `${path}.top[${i}].count`, 0);
+  });
 }
 
 /** Throws SchemaError unless `doc` is a bench report of this schema version. */

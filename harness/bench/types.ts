@@ -104,6 +104,23 @@ export interface CompletedTask extends TaskBase {
   /** null when --compare was not asked or the baseline has no such task. */
   baseline: BaselineComparison | null;
   tensors: TensorCheck;
+  /** With --profile, on the native backend only (op-profile.ts). */
+  profile?: OpProfile;
+}
+
+/** Per-iteration averages over a few iterations after the timed ones, every TensorFlow op timed. */
+export interface OpProfile {
+  iterations: number;
+  /** Wall time of one iteration while profiled. */
+  iterationMs: number;
+  /** TensorFlow ops run through tfjs-node's binding (one dispatch each). */
+  ops: number;
+  /** Time inside those calls: the ops and the binding's own cost. */
+  opMs: number;
+  /** iterationMs − opMs: tfjs's engine, gradient tape and tensor bookkeeping. */
+  javascriptMs: number;
+  /** The most expensive ops by total time, most expensive first; count is per iteration. */
+  top: { name: string; ms: number; count: number }[];
 }
 
 export interface SkippedTask extends TaskBase {
