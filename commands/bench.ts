@@ -10,18 +10,18 @@ import { MODEL_KINDS, type ModelKind } from '../models/types';
 import { applyBaseline, baselineMismatch, loadBaseline, reportToBaseline, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, deviceLabel, loadWarning } from '../harness/bench/environment';
-import { profileIterationCount, profileIterations } from '../harness/bench/op-profile';
+import { profileTask } from '../harness/bench/op-profile';
 import { detectPeak, readCpuInfo } from '../harness/bench/peak';
 import { runPeer, torchCheck } from '../harness/bench/peer';
 import { applyPeer, formatReport, judgeGoals, writeReport } from '../harness/bench/report';
 import {
-  completedRow, detectTensorflowGpu, measure, missingKernelReason, missingKernels, probeInChild, skippedRow,
+  completedRow, detectTensorflowGpu, measure, missingKernelReason, missingKernels, probeInChild, skippedRow, taskTiming,
   type RowContext, type TimingOptions,
 } from '../harness/bench/run';
 import { evaluationTask, jsTasks, matchesOnly, measureModelCosts, modelTasks, taskId, type TaskContext, type TaskDefinition } from '../harness/bench/tasks';
 import {
   BENCH_BACKENDS, BENCH_SCHEMA,
-  type BackendLabel, type BenchBackend, type BenchReport, type BenchTask, type OpProfile, type PeakInfo, type PeerSummary,
+  type BackendLabel, type BenchBackend, type BenchReport, type BenchTask, type CompletedTask, type PeakInfo, type PeerSummary,
 } from '../harness/bench/types';
 
 export interface BenchCommand {
@@ -56,6 +56,8 @@ interface BackendRun {
   rows: BenchTask[];
   info?: BackendInfo;
   failed: string[];
+  /** Printed under the table. */
+  notes?: string[];
 }
 
 async function runCpuGuarded(defs: TaskDefinition[], ctx: RowContext, timing: TimingOptions, quick: boolean, args: { batch: number; seed: number }): Promise<BackendRun> {
@@ -88,17 +90,6 @@ async function runCpuGuarded(defs: TaskDefinition[], ctx: RowContext, timing: Ti
   return { rows, failed };
 }
 
-/** A fresh instance of `def`, warmed up as the timed run was, then profiled (op-profile.ts). */
-function profileTask(def: TaskDefinition, timing: TimingOptions, p50Ms: number): OpProfile {
-  const prepared = def.prepare();
-  try {
-    for (let i = 0; i < { ...timing, ...def.timing }.warmupIterations; i++) prepared.iterate();
-    return profileIterations(prepared, profileIterationCount(p50Ms));
-  } finally {
-    prepared.dispose();
-  }
-}
-
 async function runTfjsBackend(
   backend: BackendName,
   taskCtx: TaskContext,
@@ -127,22 +118,29 @@ async function runTfjsBackend(
     return { rows: [...rows, ...guarded.rows], info, failed: guarded.failed };
   }
   const failed: string[] = [];
+  const profileErrors: string[] = [];
   for (const def of runnable) {
     const id = taskId(def.name, backend);
     log(`${id} …`);
+    let row: CompletedTask;
     try {
-      const row = completedRow(def, ctx, await measure(def, o.timing));
-      if (o.profile && backend === 'tensorflow') {
-        log(`${id}: profiling TensorFlow ops …`);
-        row.profile = profileTask(def, o.timing, row.latency.p50);
-      }
-      rows.push(row);
+      row = completedRow(def, ctx, await measure(def, o.timing));
     } catch (error) {
       rows.push(skippedRow(def, ctx, `failed: ${(error as Error).message.split('\n')[0]}`));
       failed.push(id);
+      continue;
     }
+    if (o.profile && backend === 'tensorflow') {
+      log(`${id}: profiling TensorFlow ops …`);
+      try {
+        row.profile = profileTask(() => def.prepare(), taskTiming(def, o.timing).warmupIterations, row.latency.p50);
+      } catch (error) {
+        profileErrors.push(`${id}: profile failed (the timing stands): ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    rows.push(row);
   }
-  return { rows, info, failed };
+  return { rows, info, failed, notes: profileErrors };
 }
 
 async function runJsTasks(taskCtx: TaskContext, o: { only: string[]; timing: TimingOptions; peak: PeakInfo; cpuModel: string }): Promise<BackendRun> {
@@ -205,6 +203,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
 
   const rows: BenchTask[] = [];
   const failed: string[] = [];
+  const runNotes: string[] = [];
   const labels: Partial<Record<BenchBackend, BackendLabel>> = {};
   let native: BackendInfo | undefined;
   let peer: PeerSummary | undefined;
@@ -215,6 +214,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
       : await runTfjsBackend(backend as BackendName, taskCtx, { only, timing, quick, peak, cpuModel, profile: Boolean(o.profile) });
     rows.push(...result.rows);
     failed.push(...result.failed);
+    runNotes.push(...(result.notes ?? []));
     if (result.info) {
       labels[backend] = backendLabel(result.info);
       if (backend === 'tensorflow') native = result.info;
@@ -242,7 +242,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
     tasks,
   };
 
-  const notes: string[] = [];
+  const notes: string[] = [...runNotes];
   const disturbed = loadWarning(report.environment);
   if (disturbed) notes.push(disturbed);
   const baselinePath = BENCH_DEFAULTS.baselinePath;
@@ -253,6 +253,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
     if (mismatch) notes.push(mismatch);
   }
   if (quick && (o.saveBaseline || o.compare || o.check)) notes.push('--quick takes too few samples for baseline work: intervals are wide');
+  if (o.profile && !backends.includes('tensorflow')) notes.push('--profile times TensorFlow ops, so it profiles the tensorflow backend only: add it to --backends');
 
   console.log(formatReport(report, notes));
   const jsonPath = resolve(o.json);

@@ -38,8 +38,8 @@ function loadNative(): string {
   // Silence libtensorflow's start-up banner about CPU instructions; errors still print.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   // oneDNN kernels for convolutions (TF 2.9's default on Linux x86, pinned here): DCGAN step kernels
-  // took 245 ms with them and 482 ms with TF_ENABLE_ONEDNN_OPTS=0 on 2 cores. The one shape where
-  // oneDNN is slower goes to Eigen per call (native-conv.ts).
+  // took 245 ms with them and 482 ms with TF_ENABLE_ONEDNN_OPTS=0 on 2 cores. Transposed
+  // convolutions into ≤ 4 channels, where oneDNN is slower, go to Eigen per call (native-conv.ts).
   process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
   try {
     require('@tensorflow/tfjs-node');

@@ -18,14 +18,8 @@
  * keep tfjs's own.
  */
 import * as tf from '@tensorflow/tfjs';
+import { NATIVE_BACKEND as NATIVE, type NativeBackend } from './native-backend';
 
-/** The public surface of tfjs-node's NodeJSKernelBackend that custom kernels use. */
-interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_FLOAT: number; TF_FLOAT: number };
-  executeSingleOutput(name: string, attrs: { name: string; type: number; value: number }[], inputs: tf.TensorInfo[]): tf.Tensor;
-}
-
-const NATIVE = 'tensorflow';
 const RELU_GRAD = 'NativeReluGrad';
 const LEAKY_RELU_GRAD = 'NativeLeakyReluGrad';
 

@@ -56,7 +56,7 @@ export const BENCH_DEFAULTS = {
    * `--profile` (native backend): after a task's timed run, a fresh instance is warmed up and then
    * profiled over about `budgetMs` of iterations (1 to `maxIterations`); `top` ops are listed.
    */
-  profile: { top: 8, budgetMs: 3000, maxIterations: 5 },
+  profile: { top: 8, budgetMs: 3000, maxIterations: 100 },
   /** Files. */
   reportPath: join(ROOT, 'reports', 'bench.json'),
   baselinePath: join(ROOT, 'harness', 'bench', 'baseline.json'),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../models/backend';
-import { profileIterationCount, profileIterations, summarizeOps } from './op-profile';
+import { profileIterationCount, profileIterations, profileTask, summarizeOps } from './op-profile';
 
 describe('summarizeOps', () => {
   const records = [
@@ -16,7 +16,7 @@ describe('summarizeOps', () => {
       iterationMs: 5,
       ops: 2,
       opMs: 3.25,
-      javascriptMs: 1.75,
+      outsideMs: 1.75,
       top: [
         { name: 'Add', ms: 2, count: 1 },
         { name: 'Mul', ms: 1, count: 0.5 },
@@ -27,7 +27,7 @@ describe('summarizeOps', () => {
 
   test('keeps the `top` most expensive; JavaScript time is never negative', () => {
     expect(summarizeOps(records, 6, 1, 1).top).toEqual([{ name: 'Add', ms: 4, count: 2 }]);
-    expect(summarizeOps(records, 5, 1).javascriptMs).toBe(0);
+    expect(summarizeOps(records, 5, 1).outsideMs).toBe(0);
   });
 
   test('rejects fewer than one iteration', () => {
@@ -38,6 +38,7 @@ describe('summarizeOps', () => {
 test('profileIterationCount: about the budget of iterations, 1 to the maximum', () => {
   const limits = { budgetMs: 3000, maxIterations: 5 };
   expect(profileIterationCount(40, limits)).toBe(5);
+  expect(profileIterationCount(1000, { budgetMs: 3000, maxIterations: 100 })).toBe(3);
   expect(profileIterationCount(900, limits)).toBe(3);
   expect(profileIterationCount(6000, limits)).toBe(1);
 });
@@ -58,7 +59,7 @@ describe('profileIterations on the native backend', () => {
     expect(profile.ops).toBe(3);
     expect(profile.top.map((o) => [o.name, o.count]).sort()).toEqual([['Add', 1], ['SplitV', 1], ['Square', 1]]);
     expect(profile.opMs).toBeLessThanOrEqual(profile.iterationMs);
-    expect(profile.opMs + profile.javascriptMs).toBeCloseTo(profile.iterationMs, 6);
+    expect(profile.opMs + profile.outsideMs).toBeCloseTo(profile.iterationMs, 6);
     expect(ownMethods()).toEqual([]);
     x.dispose();
   });
@@ -67,6 +68,30 @@ describe('profileIterations on the native backend', () => {
     const prepared = { iterate: () => { throw new Error('boom'); }, dispose: () => undefined };
     expect(() => profileIterations(prepared, 1)).toThrow('boom');
     expect(ownMethods()).toEqual([]);
+  });
+});
+
+describe('profileTask', () => {
+  beforeAll(async () => {
+    await useBackend('tensorflow');
+  });
+
+  test('warms a fresh instance up, profiles about the budget, and disposes it', () => {
+    const calls: string[] = [];
+    const prepare = () => {
+      calls.push('prepare');
+      return { iterate: () => void calls.push('iterate'), dispose: () => void calls.push('dispose') };
+    };
+    const profile = profileTask(prepare, 2, 1000);
+    expect(profile.iterations).toBe(3);
+    expect(calls).toEqual(['prepare', 'iterate', 'iterate', 'iterate', 'iterate', 'iterate', 'dispose']);
+  });
+
+  test('disposes the instance when an iteration throws', () => {
+    const calls: string[] = [];
+    const prepare = () => ({ iterate: () => { throw new Error('boom'); }, dispose: () => void calls.push('dispose') });
+    expect(() => profileTask(prepare, 1, 10)).toThrow('boom');
+    expect(calls).toEqual(['dispose']);
   });
 });
 

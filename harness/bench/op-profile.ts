@@ -5,11 +5,12 @@
  * `executeMultipleOutputs`, which call libtensorflow synchronously. Timing those two calls gives
  * each op's own time once (tf.profile times tfjs kernels, and counts a kernel that calls others,
  * like tfjs-node's fused ones, twice) and the op count, i.e. the dispatches through the binding.
- * What the iteration spends outside them is JavaScript: tfjs's engine, gradient tape and tensor
- * bookkeeping.
+ * The rest of the iteration is outside TensorFlow ops: tfjs's engine, gradient tape and tensor
+ * bookkeeping, reading values back, garbage collection, and a task's own JavaScript (the metrics').
  */
 import * as tf from '@tensorflow/tfjs';
 import { BENCH_DEFAULTS } from './defaults';
+import { isNativeBackend, type NativeBackend } from '../../models/native-backend';
 import type { Prepared } from './measure';
 import type { OpProfile } from './types';
 
@@ -35,7 +36,7 @@ export function summarizeOps(records: readonly OpRecord[], wallMs: number, itera
     iterationMs,
     ops: records.length / iterations,
     opMs,
-    javascriptMs: Math.max(0, iterationMs - opMs),
+    outsideMs: Math.max(0, iterationMs - opMs),
     top: [...byName]
       .map(([name, e]) => ({ name, ms: e.ms / iterations, count: e.count / iterations }))
       .sort((a, b) => b.ms - a.ms || a.name.localeCompare(b.name))
@@ -43,48 +44,52 @@ export function summarizeOps(records: readonly OpRecord[], wallMs: number, itera
   };
 }
 
-type Execute = (name: string, ...rest: unknown[]) => unknown;
-interface NativeBackend {
-  executeSingleOutput: Execute;
-  executeMultipleOutputs: Execute;
-}
-
-function isNative(backend: unknown): backend is NativeBackend {
-  const b = backend as Partial<NativeBackend> | null;
-  return typeof b?.executeSingleOutput === 'function' && typeof b.executeMultipleOutputs === 'function';
-}
-
 /** Runs `prepared.iterate` `iterations` times with every TensorFlow op timed; the backend is restored after. */
 export function profileIterations(prepared: Prepared, iterations: number): OpProfile {
   const backend = tf.backend();
-  if (!isNative(backend)) throw new Error(`--profile times TensorFlow ops of the native backend; the active backend is '${tf.getBackend()}'`);
+  if (!isNativeBackend(backend)) throw new Error(`--profile times TensorFlow ops of the native backend; the active backend is '${tf.getBackend()}'`);
   const records: OpRecord[] = [];
-  const timed = (execute: Execute): Execute =>
-    function (this: unknown, name, ...rest) {
+  const timed = <F extends (name: string, ...rest: never[]) => unknown>(execute: F) =>
+    function (this: NativeBackend, ...args: Parameters<F>) {
       const start = performance.now();
       try {
-        return execute.call(this, name, ...rest);
+        return execute.apply(this, args);
       } finally {
-        records.push({ name, ms: performance.now() - start });
+        records.push({ name: args[0], ms: performance.now() - start });
       }
-    };
-  const own = { single: Object.getOwnPropertyDescriptor(backend, 'executeSingleOutput'), multiple: Object.getOwnPropertyDescriptor(backend, 'executeMultipleOutputs') };
-  const { executeSingleOutput, executeMultipleOutputs } = backend;
-  backend.executeSingleOutput = timed(executeSingleOutput);
-  backend.executeMultipleOutputs = timed(executeMultipleOutputs);
+    } as unknown as F;
+  const methods = ['executeSingleOutput', 'executeMultipleOutputs'] as const;
+  const own = methods.map((m) => Object.getOwnPropertyDescriptor(backend, m));
+  backend.executeSingleOutput = timed(backend.executeSingleOutput);
+  backend.executeMultipleOutputs = timed(backend.executeMultipleOutputs);
   let wallMs = 0;
   try {
     const start = performance.now();
     for (let i = 0; i < iterations; i++) prepared.iterate();
     wallMs = performance.now() - start;
   } finally {
-    // Back to the prototype's methods (or whatever the instance had before).
-    if (own.single) Object.defineProperty(backend, 'executeSingleOutput', own.single);
-    else delete (backend as Partial<NativeBackend>).executeSingleOutput;
-    if (own.multiple) Object.defineProperty(backend, 'executeMultipleOutputs', own.multiple);
-    else delete (backend as Partial<NativeBackend>).executeMultipleOutputs;
+    // Back to the prototype's methods, or to what the instance had before.
+    methods.forEach((m, k) => {
+      const descriptor = own[k];
+      if (descriptor) Object.defineProperty(backend, m, descriptor);
+      else delete (backend as Partial<NativeBackend>)[m];
+    });
   }
   return summarizeOps(records, wallMs, iterations);
+}
+
+/**
+ * A fresh instance from `prepare`, warmed up like the timed run (slot variables, oneDNN's
+ * primitive cache), then profiled over about the budget's worth of iterations at `p50Ms`.
+ */
+export function profileTask(prepare: () => Prepared, warmupIterations: number, p50Ms: number): OpProfile {
+  const prepared = prepare();
+  try {
+    for (let i = 0; i < warmupIterations; i++) prepared.iterate();
+    return profileIterations(prepared, profileIterationCount(p50Ms));
+  } finally {
+    prepared.dispose();
+  }
 }
 
 /** Iterations to profile: about `budgetMs` of work at the measured p50, within [1, maxIterations]. */

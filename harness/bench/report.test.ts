@@ -61,11 +61,11 @@ describe('formatReport', () => {
     const leaky = sampleReport([{ ...completedTask('train-step/vae', 'tensorflow', 1), tensors: { start: 5, max: 8, end: 8, growth: 3 } }]);
     expect(formatReport(leaky)).toMatch(/LEAK: train-step\/vae@tensorflow \+3/);
   });
-  test('a profiled task gets one line: time in ops, the JavaScript rest, the costliest ops', () => {
-    const profile = { iterations: 2, iterationMs: 40, ops: 178, opMs: 30, javascriptMs: 10, top: [{ name: 'Conv2D', ms: 8.5, count: 4 }, { name: 'Mul', ms: 4.4, count: 26.5 }] };
+  test('a profiled task gets one line: its p50, time in ops and outside them, the costliest ops', () => {
+    const profile = { iterations: 2, iterationMs: 40, ops: 178, opMs: 30, outsideMs: 10, top: [{ name: 'Conv2D', ms: 8.5, count: 4 }, { name: 'Mul', ms: 4.4, count: 26.5 }] };
     const profiled = sampleReport([{ ...completedTask('train-step/vae', 'tensorflow', 40), profile }]);
     expect(formatReport(profiled)).toContain(
-      'train-step/vae@tensorflow: 40.0 ms = TensorFlow ops 30.0 ms (75%, 178 ops) + JavaScript 10.0 ms (25%); Conv2D 8.5 ms ×4, Mul 4.4 ms ×26.5',
+      'train-step/vae@tensorflow (p50 40.0 ms; profiled mean of 2): 40.0 ms = TensorFlow ops 30.0 ms (75%, 178 ops) + outside ops 10.0 ms (25%); Conv2D 8.5 ms ×4, Mul 4.4 ms ×26.5',
     );
     expect(formatReport(sampleReport())).not.toContain('profile (--profile)');
     expect(() => validateBenchReport(JSON.parse(JSON.stringify(profiled)))).not.toThrow();

@@ -75,11 +75,13 @@ function row(t: BenchTask): string[] {
   ];
 }
 
-/** One line per profiled task: time in ops and in JavaScript, then the most expensive ops. */
-function formatProfile(id: string, p: OpProfile): string {
+/** One line per profiled task: its timed p50, the profiled mean split into ops and the rest, then the costliest ops. */
+function formatProfile(t: CompletedTask & { profile: OpProfile }): string {
+  const p = t.profile;
   const share = (ms: number) => `${Math.round((100 * ms) / p.iterationMs)}%`;
   const ops = p.top.map((o) => `${o.name} ${o.ms.toFixed(1)} ms ×${Number.isInteger(o.count) ? o.count : o.count.toFixed(1)}`).join(', ');
-  return `${id}: ${p.iterationMs.toFixed(1)} ms = TensorFlow ops ${p.opMs.toFixed(1)} ms (${share(p.opMs)}, ${Math.round(p.ops)} ops) + JavaScript ${p.javascriptMs.toFixed(1)} ms (${share(p.javascriptMs)}); ${ops}`;
+  return `${t.id} (p50 ${fmt(t.latency.p50)} ms; profiled mean of ${p.iterations}): ${p.iterationMs.toFixed(1)} ms = ` +
+    `TensorFlow ops ${p.opMs.toFixed(1)} ms (${share(p.opMs)}, ${Math.round(p.ops)} ops) + outside ops ${p.outsideMs.toFixed(1)} ms (${share(p.outsideMs)}); ${ops}`;
 }
 
 const HEADER = ['task', 'backend', 'ms/iter p50 ± rme', 'samples', 'throughput', 'GFLOP/s', '% peak', 'vs PyTorch', 'vs baseline'];
@@ -117,8 +119,8 @@ export function formatReport(report: BenchReport, notes: readonly string[] = [])
   }
   const profiled = report.tasks.filter((t): t is CompletedTask & { profile: OpProfile } => t.status === 'completed' && t.profile !== undefined);
   if (profiled.length) {
-    out.push('profile (--profile): per iteration, every TensorFlow op timed where tfjs-node calls libtensorflow; JavaScript = the rest (tfjs engine, tape, bookkeeping)');
-    out.push(...profiled.map((t) => `  ${formatProfile(t.id, t.profile)}`));
+    out.push('profile (--profile): per iteration, every TensorFlow op timed where tfjs-node calls libtensorflow; outside ops = tfjs engine, tape, bookkeeping, reading values, GC, the task\'s own JavaScript');
+    out.push(...profiled.map((t) => `  ${formatProfile(t)}`));
   }
   out.push(...notes.map((n) => `note: ${n}`));
   return out.join('\n');

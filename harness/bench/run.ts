@@ -20,9 +20,14 @@ import type { BenchBackend, BenchTask, CompletedTask, PeakInfo, SkippedTask } fr
 
 export type { Measurement, TimingOptions };
 
+/** The run's timing with `def`'s own overrides (tasks whose one iteration takes seconds). */
+export function taskTiming(def: TaskDefinition, timing: TimingOptions): TimingOptions {
+  return { ...timing, ...def.timing };
+}
+
 /** Prepares `def` and times it (measure.ts). */
 export function measure(def: TaskDefinition, timing: TimingOptions): Promise<Measurement> {
-  return measurePrepared(def.name, def.prepare(), { ...timing, ...def.timing });
+  return measurePrepared(def.name, def.prepare(), taskTiming(def, timing));
 }
 
 interface RowContext {

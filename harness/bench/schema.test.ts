@@ -27,8 +27,8 @@ describe('validateBenchReport', () => {
     ['a missing peak', (d: any) => delete d.peak, /peak/],
     ['a peer skipped without reason', (d: any) => (d.peer = { status: 'skipped' }), /peer\.reason/],
     ['a tensor check without growth', (d: any) => delete d.tasks[1].tensors.growth, /tensors\.growth/],
-    ['a profile op without a time', (d: any) => (d.tasks[0].profile = { iterations: 1, iterationMs: 5, ops: 1, opMs: 4, javascriptMs: 1, top: [{ name: 'Add', count: 1 }] }), /tasks\[0\]\.profile\.top\[0\]\.ms/],
-    ['a profile of zero iterations', (d: any) => (d.tasks[0].profile = { iterations: 0, iterationMs: 5, ops: 1, opMs: 4, javascriptMs: 1, top: [] }), /tasks\[0\]\.profile\.iterations/],
+    ['a profile op without a time', (d: any) => (d.tasks[0].profile = { iterations: 1, iterationMs: 5, ops: 1, opMs: 4, outsideMs: 1, top: [{ name: 'Add', count: 1 }] }), /tasks\[0\]\.profile\.top\[0\]\.ms/],
+    ['a profile of zero iterations', (d: any) => (d.tasks[0].profile = { iterations: 0, iterationMs: 5, ops: 1, opMs: 4, outsideMs: 1, top: [] }), /tasks\[0\]\.profile\.iterations/],
   ])('rejects %s, naming the path', (_what, mutate, message) => {
     const doc = clone(sampleReport()) as unknown;
     mutate(doc);

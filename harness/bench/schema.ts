@@ -103,7 +103,7 @@ function checkTask(v: unknown, path: string): void {
 function checkProfile(v: unknown, path: string): void {
   const p = object(v, path);
   number(p.iterations, `${path}.iterations`, 1);
-  for (const key of ['iterationMs', 'ops', 'opMs', 'javascriptMs'] as const) number(p[key], `${path}.${key}`, 0);
+  for (const key of ['iterationMs', 'ops', 'opMs', 'outsideMs'] as const) number(p[key], `${path}.${key}`, 0);
   array(p.top, `${path}.top`).forEach((op, i) => {
     const o = object(op, `${path}.top[${i}]`);
     string(o.name, `${path}.top[${i}].name`);

@@ -117,8 +117,11 @@ export interface OpProfile {
   ops: number;
   /** Time inside those calls: the ops and the binding's own cost. */
   opMs: number;
-  /** iterationMs − opMs: tfjs's engine, gradient tape and tensor bookkeeping. */
-  javascriptMs: number;
+  /**
+   * iterationMs − opMs, floored at 0: tfjs's engine, gradient tape and bookkeeping, reading values
+   * back, garbage collection, and a task's own JavaScript.
+   */
+  outsideMs: number;
   /** The most expensive ops by total time, most expensive first; count is per iteration. */
   top: { name: string; ms: number; count: number }[];
 }
