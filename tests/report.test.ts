@@ -117,6 +117,11 @@ test('the golden diff viewer switches images', async () => {
   expect(problems).toEqual([]);
 });
 
+test('the bench section lists where profiled tasks spend their time', async () => {
+  const rows = await page.$$eval('#section-bench table.profile tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+  expect(rows).toEqual([['train-step/vae', 'tensorflow', '72.5', '61.3 (84.5 %)', '178', '11.3 (15.5 %)', 'Conv2D 9.50 × 4, Mul 4.25 × 26']]);
+});
+
 test('data is shown as text, never as markup', async () => {
   const cells = await page.$$eval('#section-metrics td, #section-metrics dt', (els) => els.map((e) => e.textContent ?? ''));
   expect(cells.some((t) => t.includes(HOSTILE_METRIC))).toBe(true);

@@ -263,9 +263,23 @@ export type BenchRow = BenchRowBase &
         ratioToBaseline?: number;
         regression?: boolean;
         improvement?: boolean;
+        /** `npm run bench -- --profile`: where one iteration's time goes, per TensorFlow op. */
+        profile?: BenchProfile;
       }
     | { status: 'skipped'; reason: string; singleIterationMs?: number }
   );
+
+export interface BenchProfile {
+  /** Profiled mean ms per iteration. */
+  iterationMs: number;
+  /** In TensorFlow ops, and how many ops. */
+  opMs: number;
+  ops: number;
+  /** Outside ops: tfjs's engine, tape and bookkeeping, reading values, GC, the task's own JavaScript. */
+  outsideMs: number;
+  /** Costliest ops, most expensive first; count per iteration. */
+  top: { name: string; ms: number; count: number }[];
+}
 
 export interface BenchGoal {
   task: string;

@@ -366,7 +366,28 @@ function benchRow(r: BenchRow): Child[] {
   ];
 }
 
+/** Per profiled task: its time in TensorFlow ops and outside them, and the costliest ops. */
+function profileTable(rows: BenchRow[]): HTMLTableElement | null {
+  const profiled = rows.flatMap((r) => (r.status === 'completed' && r.profile ? [{ r, p: r.profile }] : []));
+  if (!profiled.length) return null;
+  const share = (ms: number, of: number) => `${fmt(ms)} (${pct(ms / of)})`;
+  return table(
+    ['Task', 'Backend', 'profiled ms / iteration', 'in TensorFlow ops', 'ops', 'outside ops', 'costliest ops (ms × count)'],
+    profiled.map(({ r, p }) => [
+      h('code', {}, r.task),
+      r.backend,
+      h('span', { class: 'num' }, fmt(p.iterationMs)),
+      h('span', { class: 'num' }, share(p.opMs, p.iterationMs)),
+      h('span', { class: 'num' }, Math.round(p.ops)),
+      h('span', { class: 'num' }, share(p.outsideMs, p.iterationMs)),
+      p.top.map((o) => `${o.name} ${fmt(o.ms)} × ${Math.round(o.count * 10) / 10}`).join(', '),
+    ]),
+    'bench profile',
+  );
+}
+
 function bench(data: BenchData): HTMLElement {
+  const profile = profileTable(data.rows);
   const goals = data.goals.length
     ? table(['Goal', 'Backend', 'Measured p50 (ms)', ''], data.goals.map((g) => [`${g.task}: ${g.goal}`, g.backend, h('span', { class: 'num' }, fmt(g.measuredMs)), badge(g.met === undefined ? 'missing' : g.met ? 'passed' : 'failed')]), 'compact')
     : null;
@@ -384,6 +405,8 @@ function bench(data: BenchData): HTMLElement {
     ),
     goals ? h('h3', {}, 'Performance goals') : null,
     goals,
+    profile ? h('h3', {}, 'Where the time goes (npm run bench -- --profile)') : null,
+    profile,
   );
 }
 
