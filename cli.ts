@@ -2,6 +2,7 @@
 /** The one entry point: data | train | alpha-sweep | train-classifier | evaluate | bench | report. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, resolve } from 'node:path';
+import { BENCH_DEFAULTS } from './harness/bench/defaults';
 import { BACKENDS, parseBackendName, useBackend } from './models/backend';
 import { CLASS_NAMES, downloadFashionMnist, ensureFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
 import { DEFAULT_CLASSES, loadShoes, validateClasses } from './models/data/shoes';
@@ -156,7 +157,7 @@ program
   .option('--time <ms>', 'measuring time per task', parseInteger('--time', 1), 3000)
   .option('--quick', 'fewer iterations and no peers (smoke run)')
   .option('--only <list>', 'comma-separated task name filters')
-  .option('--backends <list>', 'comma-separated backends to time', 'tensorflow,wasm,cpu')
+  .option('--backends <list>', 'comma-separated backends to time', BENCH_DEFAULTS.backends)
   .option('--profile', 'also time every TensorFlow op of each native task and list where the time goes')
   .action(async (o) => {
     const { runBench } = await import('./commands/bench');

@@ -15,7 +15,7 @@ import { detectPeak, readCpuInfo } from '../harness/bench/peak';
 import { runPeer, torchCheck } from '../harness/bench/peer';
 import { applyPeer, formatReport, judgeGoals, writeReport } from '../harness/bench/report';
 import {
-  completedRow, detectTensorflowGpu, measure, missingKernelReason, missingKernels, probeInChild, skippedRow, taskTiming,
+  completedRow, detectTensorflowGpu, measure, measureInChild, missingKernelReason, missingKernels, probeInChild, skippedRow, taskTiming,
   type RowContext, type TimingOptions,
 } from '../harness/bench/run';
 import { evaluationTask, jsTasks, matchesOnly, measureModelCosts, modelTasks, taskId, type TaskContext, type TaskDefinition } from '../harness/bench/tasks';
@@ -55,6 +55,8 @@ const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 interface BackendRun {
   rows: BenchTask[];
   info?: BackendInfo;
+  /** For a backend timed in a child process (no BackendInfo here). */
+  label?: BackendLabel;
   failed: string[];
   /** Printed under the table. */
   notes?: string[];
@@ -159,12 +161,27 @@ async function runJsTasks(taskCtx: TaskContext, o: { only: string[]; timing: Tim
   return { rows, failed };
 }
 
-function gpuRows(taskCtx: TaskContext, only: string[], peak: PeakInfo): BenchTask[] {
+/**
+ * tensorflow-gpu in a child process (its package and tfjs-node both register the backend
+ * 'tensorflow'); skipped with what is missing unless the package and an NVIDIA GPU are present.
+ * GPU rows have no share of peak: the FP32 peak is the CPU's.
+ */
+async function runGpu(taskCtx: TaskContext, o: { only: string[]; timing: TimingOptions }): Promise<BackendRun> {
   const gpu = detectTensorflowGpu();
-  const ctx: RowContext = { backend: 'tensorflow-gpu', device: 'CUDA GPU', peak };
-  return modelTasks(taskCtx)
-    .filter((d) => matchesOnly(taskId(d.name, 'tensorflow-gpu'), only))
-    .map((d) => skippedRow(d, ctx, gpu.reason));
+  const ctx: RowContext = { backend: 'tensorflow-gpu', device: gpu.device, peak: null };
+  const defs = modelTasks(taskCtx).filter((d) => matchesOnly(taskId(d.name, 'tensorflow-gpu'), o.only));
+  if (!gpu.available || !defs.length) return { rows: defs.map((d) => skippedRow(d, ctx, gpu.reason)), failed: [] };
+  log(`tensorflow-gpu (${gpu.device}): ${defs.length} tasks in a child process …`);
+  const result = await measureInChild('tensorflow-gpu', { batch: taskCtx.batch, seed: taskCtx.seed, timing: o.timing, only: o.only }, BENCH_DEFAULTS.gpuGuardMs);
+  if (result.status !== 'ok') return { rows: defs.map((d) => skippedRow(d, ctx, `failed: ${result.message}`)), failed: defs.map((d) => taskId(d.name, 'tensorflow-gpu')) };
+  const failed: string[] = [];
+  const rows = defs.map((d) => {
+    const measured = result.run.tasks.find((t) => t.name === d.name);
+    if (measured && !('error' in measured)) return completedRow(d, ctx, measured);
+    failed.push(taskId(d.name, 'tensorflow-gpu'));
+    return skippedRow(d, ctx, `failed: ${measured && 'error' in measured ? measured.error : 'not run by the child process'}`);
+  });
+  return { rows, failed, label: result.run.backend };
 }
 
 async function browserRows(backend: BenchBackend, taskCtx: TaskContext, only: string[], peak: PeakInfo, timing: TimingOptions): Promise<BackendRun> {
@@ -208,22 +225,20 @@ export async function runBench(o: BenchCommand): Promise<void> {
   let native: BackendInfo | undefined;
   let peer: PeerSummary | undefined;
   for (const backend of backends) {
-    if (backend === 'tensorflow-gpu') continue;
-    const result = (BROWSER_BACKENDS as readonly string[]).includes(backend)
-      ? await browserRows(backend, taskCtx, only, peak, timing)
-      : await runTfjsBackend(backend as BackendName, taskCtx, { only, timing, quick, peak, cpuModel, profile: Boolean(o.profile) });
+    const result = backend === 'tensorflow-gpu'
+      ? await runGpu(taskCtx, { only, timing })
+      : (BROWSER_BACKENDS as readonly string[]).includes(backend)
+        ? await browserRows(backend, taskCtx, only, peak, timing)
+        : await runTfjsBackend(backend as BackendName, taskCtx, { only, timing, quick, peak, cpuModel, profile: Boolean(o.profile) });
     rows.push(...result.rows);
     failed.push(...result.failed);
     runNotes.push(...(result.notes ?? []));
-    if (result.info) {
-      labels[backend] = backendLabel(result.info);
-      if (backend === 'tensorflow') native = result.info;
-    }
+    const label = result.label ?? (result.info && backendLabel(result.info));
+    if (label) labels[backend] = label;
+    if (backend === 'tensorflow' && result.info) native = result.info;
     // The peer runs right after the native steps it is compared with: less drift on a shared machine.
     if (backend === 'tensorflow') peer = peerFor(o, rows, native?.threads ?? startEnv.cpus, batch);
   }
-  // The GPU build is always reported: detected, or skipped with what is missing.
-  rows.push(...gpuRows(taskCtx, only, peak));
   const js = await runJsTasks(taskCtx, { only, timing, peak, cpuModel });
   rows.push(...js.rows);
   failed.push(...js.failed);

@@ -16,7 +16,7 @@ test.each([
   [['train', '--model', 'vae', '--alpha', '0'], /--alpha: expected a number > 0, found '0'/],
   [['train', '--model', 'vae', '--steps', '1.5'], /--steps: expected an integer ≥ 1, found '1\.5'/],
   [['train', '--model', 'vae', '--classes', '5,12'], /--classes: expected integers 0-9/],
-  [['train', '--model', 'vae', '--backend', 'webgl'], /argument 'webgl' is invalid\. Allowed choices are tensorflow, wasm, cpu/],
+  [['train', '--model', 'vae', '--backend', 'webgl'], /argument 'webgl' is invalid\. Allowed choices are tensorflow, tensorflow-gpu, wasm, cpu/],
   [['evaluate', '--samples', 'many'], /--samples: expected an integer ≥ 2, found 'many'/],
   [['train'], /required option '--model <kind>' not specified/],
   [['frobnicate'], /unknown command 'frobnicate'/],

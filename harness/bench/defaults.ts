@@ -40,6 +40,10 @@ export const BENCH_DEFAULTS = {
    * one failed (its step would be slower still).
    */
   cpuProbe: { budgetMs: 2_000, guardMs: 30_000, quickGuardMs: 15_000 },
+  /** `tensorflow-gpu` runs its tasks in one child process, killed after this long. */
+  gpuGuardMs: 900_000,
+  /** `--backends` when not given: every backend that runs in Node; webgl/webgpu are asked for by name. */
+  backends: 'tensorflow,tensorflow-gpu,wasm,cpu',
   /**
    * The PyTorch peer: interpreter (env BENCH_PYTHON, else the virtual environment that
    * `npm run setup:peer` makes, else python3), iterations, whole-run limit.

@@ -4,13 +4,14 @@
  *   - a missing kernel (wasm has no Conv2DBackpropFilter, tfjs#8474);
  *   - `cpu`: one guarded iteration in a child process (probe.ts) first; over the per-iteration
  *     budget the task is skipped with that figure, and a child still running at the guard is killed;
- *   - `tensorflow-gpu`: needs @tensorflow/tfjs-node-gpu and a CUDA GPU (detected, never assumed).
+ *   - `tensorflow-gpu`: needs @tensorflow/tfjs-node-gpu and an NVIDIA GPU (detected, never assumed);
+ *     timed in a child process (child-run.ts), since its package and tfjs-node cannot share one.
  * Warm-up iterations are excluded; `tf.memory().numTensors` is recorded after every measured
  * iteration and any growth is reported (and fails the bench command).
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { achievedGflops } from './flops';
 import { measurePrepared, type Measurement, type TimingOptions } from './measure';
@@ -33,7 +34,8 @@ export function measure(def: TaskDefinition, timing: TimingOptions): Promise<Mea
 interface RowContext {
   backend: BenchBackend;
   device: string;
-  peak: PeakInfo;
+  /** The FP32 peak the device's GFLOP/s is a share of; null where unknown (a GPU). */
+  peak: PeakInfo | null;
 }
 
 function rowBase(def: TaskDefinition, ctx: RowContext) {
@@ -57,7 +59,7 @@ export function completedRow(def: TaskDefinition, ctx: RowContext, m: Measuremen
     latency: m.latency,
     throughput: { value: (def.itemsPerIteration * 1000) / m.latency.mean, unit: def.unit },
     gflops,
-    peakShare: gflops === null ? null : gflops / ctx.peak.gflops,
+    peakShare: gflops === null || ctx.peak === null ? null : gflops / ctx.peak.gflops,
     peerRatio: null,
     baseline: null,
     tensors: m.tensors,
@@ -78,39 +80,58 @@ export function missingKernelReason(backend: string, missing: readonly string[])
   return `backend ${backend} has no ${missing.join(', ')} kernel${missing.length > 1 ? 's' : ''}${note}`;
 }
 
-/** Whether @tensorflow/tfjs-node-gpu and a CUDA GPU are both present; the reason when not. */
-export function detectTensorflowGpu(): { available: boolean; reason: string } {
-  let pkg = true;
-  try {
-    require.resolve('@tensorflow/tfjs-node-gpu');
-  } catch {
-    pkg = false;
-  }
-  const gpu = existsSync('/proc/driver/nvidia/version');
-  if (pkg && gpu) {
-    return {
-      available: true,
-      reason: '@tensorflow/tfjs-node-gpu and a CUDA GPU are present, but timing them needs a separate process ' +
-        '(tfjs-node and tfjs-node-gpu both register the backend name "tensorflow"), which is not wired yet',
-    };
-  }
-  const missing = [!pkg && '@tensorflow/tfjs-node-gpu is not installed', !gpu && 'no CUDA GPU (no /proc/driver/nvidia/version)'].filter(Boolean);
-  return { available: false, reason: missing.join('; ') };
-}
-
-export interface ProbeResult {
-  status: 'ok' | 'killed' | 'failed';
-  ms: number | null;
-  message: string;
+export interface GpuDetection {
+  available: boolean;
+  /** Why not, when not available. */
+  reason: string;
+  /** The GPU's model from the NVIDIA driver, e.g. `NVIDIA H200`, else `CUDA GPU`. */
+  device: string;
 }
 
 /**
- * One iteration of `name` on `backend` in a child process (probe.ts), killed after `guardMs`.
- * The child runs under the same Node flags as this process (tsx's loader included).
+ * Whether @tensorflow/tfjs-node-gpu is installed and an NVIDIA driver reports a GPU, from what the
+ * package resolver and /proc/driver/nvidia say (`information`: the text of one GPU's
+ * /proc/driver/nvidia/gpus/<bus id>/information, null without a driver).
  */
-export function probeInChild(name: string, backend: string, guardMs: number, args: { batch: number; seed: number }): Promise<ProbeResult> {
-  const script = join(__dirname, 'probe.ts');
-  const child = spawn(process.execPath, [...process.execArgv, script, name, backend, String(args.batch), String(args.seed)], {
+export function describeGpu(packageInstalled: boolean, information: string | null): GpuDetection {
+  const model = information?.match(/^Model:\s*(.+)$/m)?.[1]?.trim();
+  const missing = [!packageInstalled && '@tensorflow/tfjs-node-gpu is not installed', information === null && 'no NVIDIA GPU (no /proc/driver/nvidia/gpus)'].filter(Boolean);
+  return { available: missing.length === 0, reason: missing.join('; '), device: model ?? 'CUDA GPU' };
+}
+
+export function detectTensorflowGpu(): GpuDetection {
+  let packageInstalled = true;
+  try {
+    require.resolve('@tensorflow/tfjs-node-gpu');
+  } catch {
+    packageInstalled = false;
+  }
+  const gpus = '/proc/driver/nvidia/gpus';
+  const first = existsSync(gpus) ? readdirSync(gpus)[0] : undefined;
+  const information = first === undefined ? null : readFileSync(join(gpus, first, 'information'), 'utf8');
+  return describeGpu(packageInstalled, information);
+}
+
+interface ChildOutcome {
+  status: 'ok' | 'killed' | 'failed';
+  /** The last line of stdout parsed as JSON, when the child exited 0 and printed one. */
+  doc: unknown;
+  message: string;
+}
+
+/** Node flags that let a child run TypeScript: this process's when it runs under tsx, else tsx's loader (e.g. under jest). */
+function typescriptFlags(): string[] {
+  return process.execArgv.some((flag) => flag.includes('tsx')) ? process.execArgv : ['--import', 'tsx'];
+}
+
+/** The child's last line of stderr that says something (Node adds its version after an uncaught error). */
+function lastError(stderr: string): string {
+  return stderr.trim().split('\n').filter((line) => line.trim() && !/^Node\.js v\d/.test(line)).at(-1) ?? '';
+}
+
+/** Runs a TypeScript entry of this folder in a child process, killed after `guardMs`. */
+function runChild(script: string, args: string[], guardMs: number, what: string): Promise<ChildOutcome> {
+  const child = spawn(process.execPath, [...typescriptFlags(), join(__dirname, script), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
   });
@@ -126,17 +147,56 @@ export function probeInChild(name: string, backend: string, guardMs: number, arg
     }, guardMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (killed) return resolve({ status: 'killed', ms: null, message: `no iteration finished within the ${(guardMs / 1000).toFixed(0)} s guard (child killed)` });
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      try {
-        const doc = JSON.parse(line) as { ms?: unknown };
-        if (code === 0 && typeof doc.ms === 'number') return resolve({ status: 'ok', ms: doc.ms, message: '' });
-      } catch {
-        // fall through to the failure below
+      if (killed) return resolve({ status: 'killed', doc: null, message: `no ${what} finished within the ${(guardMs / 1000).toFixed(0)} s guard (child killed)` });
+      if (code === 0) {
+        try {
+          return resolve({ status: 'ok', doc: JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), message: '' });
+        } catch {
+          // fall through to the failure below
+        }
       }
-      resolve({ status: 'failed', ms: null, message: `probe exited ${code}: ${(stderr.trim().split('\n').at(-1) ?? '').slice(0, 200)}` });
+      resolve({ status: 'failed', doc: null, message: `${script} exited ${code}: ${lastError(stderr).slice(0, 200)}` });
     });
   });
+}
+
+export interface ProbeResult {
+  status: 'ok' | 'killed' | 'failed';
+  ms: number | null;
+  message: string;
+}
+
+/** One iteration of `name` on `backend` in a child process (probe.ts), killed after `guardMs`. */
+export async function probeInChild(name: string, backend: string, guardMs: number, args: { batch: number; seed: number }): Promise<ProbeResult> {
+  const outcome = await runChild('probe.ts', [name, backend, String(args.batch), String(args.seed)], guardMs, 'iteration');
+  const ms = (outcome.doc as { ms?: unknown } | null)?.ms;
+  if (outcome.status === 'ok' && typeof ms === 'number') return { status: 'ok', ms, message: '' };
+  return { status: outcome.status === 'ok' ? 'failed' : outcome.status, ms: null, message: outcome.message || 'probe printed no timing' };
+}
+
+/** What child-run.ts prints: the backend it ran and each task's measurement or error. */
+export interface ChildRun {
+  backend: { threads: number; description: string };
+  tasks: ({ name: string } & (Measurement | { error: string }))[];
+}
+
+export interface ChildRunOptions {
+  batch: number;
+  seed: number;
+  timing: TimingOptions;
+  /** Task id filters, as --only. */
+  only: string[];
+}
+
+/**
+ * Times the model tasks of `backend` in a child process (child-run.ts), for backends that cannot
+ * share this process: tfjs-node-gpu registers the same TensorFlow.js backend name as tfjs-node.
+ */
+export async function measureInChild(backend: string, options: ChildRunOptions, guardMs: number): Promise<{ status: 'ok'; run: ChildRun } | { status: 'killed' | 'failed'; message: string }> {
+  const outcome = await runChild('child-run.ts', [backend, JSON.stringify(options)], guardMs, `${backend} run`);
+  const run = outcome.doc as ChildRun | null;
+  if (outcome.status === 'ok' && Array.isArray(run?.tasks) && run.backend) return { status: 'ok', run };
+  return { status: outcome.status === 'ok' ? 'failed' : outcome.status, message: outcome.message || 'child-run printed no result' };
 }
 
 export { type RowContext };
