@@ -15,7 +15,7 @@ import { detectPeak, readCpuInfo } from '../harness/bench/peak';
 import { runPeer, torchCheck } from '../harness/bench/peer';
 import { applyPeer, formatReport, judgeGoals, writeReport } from '../harness/bench/report';
 import {
-  completedRow, detectTensorflowGpu, measure, measureInChild, missingKernelReason, missingKernels, probeInChild, skippedRow, taskTiming,
+  childRows, completedRow, detectTensorflowGpu, measure, measureInChild, missingKernelReason, missingKernels, probeInChild, skippedRow, taskTiming,
   type RowContext, type TimingOptions,
 } from '../harness/bench/run';
 import { evaluationTask, jsTasks, matchesOnly, measureModelCosts, modelTasks, taskId, type TaskContext, type TaskDefinition } from '../harness/bench/tasks';
@@ -163,8 +163,8 @@ async function runJsTasks(taskCtx: TaskContext, o: { only: string[]; timing: Tim
 
 /**
  * tensorflow-gpu in a child process (its package and tfjs-node both register the backend
- * 'tensorflow'); skipped with what is missing unless the package and an NVIDIA GPU are present.
- * GPU rows have no share of peak: the FP32 peak is the CPU's.
+ * 'tensorflow'); skipped with what is missing unless the package and an NVIDIA GPU are present,
+ * or when the child finds no usable GPU. GPU rows have no share of peak: the FP32 peak is the CPU's.
  */
 async function runGpu(taskCtx: TaskContext, o: { only: string[]; timing: TimingOptions }): Promise<BackendRun> {
   const gpu = detectTensorflowGpu();
@@ -172,16 +172,9 @@ async function runGpu(taskCtx: TaskContext, o: { only: string[]; timing: TimingO
   const defs = modelTasks(taskCtx).filter((d) => matchesOnly(taskId(d.name, 'tensorflow-gpu'), o.only));
   if (!gpu.available || !defs.length) return { rows: defs.map((d) => skippedRow(d, ctx, gpu.reason)), failed: [] };
   log(`tensorflow-gpu (${gpu.device}): ${defs.length} tasks in a child process …`);
-  const result = await measureInChild('tensorflow-gpu', { batch: taskCtx.batch, seed: taskCtx.seed, timing: o.timing, only: o.only }, BENCH_DEFAULTS.gpuGuardMs);
-  if (result.status !== 'ok') return { rows: defs.map((d) => skippedRow(d, ctx, `failed: ${result.message}`)), failed: defs.map((d) => taskId(d.name, 'tensorflow-gpu')) };
-  const failed: string[] = [];
-  const rows = defs.map((d) => {
-    const measured = result.run.tasks.find((t) => t.name === d.name);
-    if (measured && !('error' in measured)) return completedRow(d, ctx, measured);
-    failed.push(taskId(d.name, 'tensorflow-gpu'));
-    return skippedRow(d, ctx, `failed: ${measured && 'error' in measured ? measured.error : 'not run by the child process'}`);
-  });
-  return { rows, failed, label: result.run.backend };
+  const guardMs = BENCH_DEFAULTS.gpuGuard.baseMs + defs.length * (BENCH_DEFAULTS.gpuGuard.perTaskMs + 2 * o.timing.timeMs);
+  const run = await measureInChild('tensorflow-gpu', { batch: taskCtx.batch, seed: taskCtx.seed, timing: o.timing, only: o.only, costs: taskCtx.costs }, guardMs);
+  return { ...childRows(defs, ctx, run), label: run.backend };
 }
 
 async function browserRows(backend: BenchBackend, taskCtx: TaskContext, only: string[], peak: PeakInfo, timing: TimingOptions): Promise<BackendRun> {

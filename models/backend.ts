@@ -37,22 +37,50 @@ export function parseBackendName(value: string, source = '--backend'): BackendNa
 
 const NATIVE_PACKAGES = { tensorflow: '@tensorflow/tfjs-node', 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu' } as const;
 type NativeName = keyof typeof NATIVE_PACKAGES;
+/** What tfjs-node-gpu 4.22 runs on: its installer downloads libtensorflow-gpu 2.9.1, built for these. */
+export const GPU_REQUIREMENTS = 'CUDA 11.2 and cuDNN 8.1 (libtensorflow-gpu 2.9.1, which @tensorflow/tfjs-node-gpu 4.22 downloads)';
 
-/** What tfjs-node(-gpu) registered as the backend 'tensorflow', if anything yet. */
-function loadedNative(): { isGPUPackage?: boolean; isUsingGpuDevice?: boolean; binding?: { TF_Version?: string } } | null {
-  return tf.findBackend('tensorflow') as ReturnType<typeof loadedNative>;
+/**
+ * The TensorFlow environment variables as the user set them, before loadNative fills in defaults:
+ * a child process for the other native package starts from these (harness/bench/run.ts).
+ */
+export const USER_TENSORFLOW_ENV = {
+  TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL,
+  TF_ENABLE_ONEDNN_OPTS: process.env.TF_ENABLE_ONEDNN_OPTS,
+} as const;
+
+/** What tfjs-node(-gpu) registered as the TensorFlow.js backend 'tensorflow' (NodeJSKernelBackend). */
+export interface LoadedNative {
+  isGPUPackage?: boolean;
+  isUsingGpuDevice?: boolean;
+  binding?: { TF_Version?: string };
+}
+
+function loadedNative(): LoadedNative | null {
+  return tf.findBackend('tensorflow') as LoadedNative | null;
+}
+
+/** Why `name` cannot load given what is already loaded in this process (before), or loaded (after); undefined when it can. */
+export function nativeProblem(name: NativeName, loaded: LoadedNative | null, stage: 'before' | 'after'): string | undefined {
+  const pkg = NATIVE_PACKAGES[name];
+  if (stage === 'before') {
+    if (!loaded || Boolean(loaded.isGPUPackage) === (name === 'tensorflow-gpu')) return undefined;
+    const other = loaded.isGPUPackage ? NATIVE_PACKAGES['tensorflow-gpu'] : NATIVE_PACKAGES.tensorflow;
+    return `backend '${name}' needs ${pkg}, but this process already loaded ${other}; both register the TensorFlow.js backend 'tensorflow', so use one per process`;
+  }
+  if (name === 'tensorflow-gpu' && !loaded?.isUsingGpuDevice) {
+    return `backend 'tensorflow-gpu': ${pkg} loaded, but TensorFlow found no GPU device; it needs an NVIDIA driver with ${GPU_REQUIREMENTS} (TF_CPP_MIN_LOG_LEVEL=0 shows which library failed to load); not falling back to the CPU`;
+  }
+  return undefined;
 }
 
 function loadNative(name: NativeName): string {
   const pkg = NATIVE_PACKAGES[name];
-  const loaded = loadedNative();
-  if (loaded && Boolean(loaded.isGPUPackage) !== (name === 'tensorflow-gpu')) {
-    const other = loaded.isGPUPackage ? NATIVE_PACKAGES['tensorflow-gpu'] : NATIVE_PACKAGES.tensorflow;
-    throw new BackendUnavailableError(`backend '${name}' needs ${pkg}, but this process already loaded ${other}; both register the TensorFlow.js backend 'tensorflow', so use one per process`);
-  }
+  const conflict = nativeProblem(name, loadedNative(), 'before');
+  if (conflict) throw new BackendUnavailableError(conflict);
   // Silence libtensorflow's start-up banner about CPU instructions; errors still print.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-  // oneDNN kernels for convolutions (TF 2.9's default on Linux x86, pinned here): DCGAN step kernels
+  // oneDNN kernels for convolutions (TF's default on Linux x86, pinned here): DCGAN step kernels
   // took 245 ms with them and 482 ms with TF_ENABLE_ONEDNN_OPTS=0 on 2 cores. Transposed
   // convolutions into ≤ 4 channels, where oneDNN is slower, go to Eigen per call (native-conv.ts).
   if (name === 'tensorflow') process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
@@ -61,13 +89,12 @@ function loadNative(name: NativeName): string {
   } catch (error) {
     const install = name === 'tensorflow'
       ? `Install it with \`npm run setup\` (scripts/setup-native.sh builds libtensorflow offline from the tensorflow-cpu wheel), or choose --backend wasm|cpu.`
-      : `Install it with \`npm install @tensorflow/tfjs-node-gpu\` on a machine with an NVIDIA GPU, CUDA and cuDNN (its installer downloads libtensorflow-gpu), or choose --backend tensorflow.`;
-    throw new BackendUnavailableError(`backend '${name}' cannot load ${pkg}: ${(error as Error).message.split('\n')[0]}\n${install}`);
+      : `Install it with \`npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0\` on a machine with an NVIDIA GPU, ${GPU_REQUIREMENTS}, or choose --backend tensorflow.`;
+    throw new BackendUnavailableError(`backend '${name}' cannot load ${pkg}: ${(error as Error).message.split('\n')[0]}. ${install}`);
   }
   const native = loadedNative();
-  if (name === 'tensorflow-gpu' && !native?.isUsingGpuDevice) {
-    throw new BackendUnavailableError(`backend 'tensorflow-gpu': ${pkg} loaded, but TensorFlow found no GPU device (check the NVIDIA driver, CUDA and cuDNN libraries); not falling back to the CPU`);
-  }
+  const problem = nativeProblem(name, native, 'after');
+  if (problem) throw new BackendUnavailableError(problem);
   return native?.binding?.TF_Version ?? 'unknown';
 }
 
@@ -108,7 +135,7 @@ export async function useBackend(name?: BackendName): Promise<BackendInfo> {
   const description =
     `backend ${wanted}` +
     (libtensorflow ? ` (libtensorflow ${libtensorflow}${wanted === 'tensorflow-gpu' ? ', on the GPU' : ''})` : wanted === 'cpu' ? ' (pure JavaScript, slow)' : ' (WebAssembly, single thread in Node)') +
-    `, tfjs ${tf.version_core}, ${threads} thread${threads > 1 ? 's' : ''}`;
+    `, tfjs ${tf.version_core}, ${threads} ${wanted === 'tensorflow-gpu' ? 'host ' : ''}thread${threads > 1 ? 's' : ''}`;
   active = { backend: wanted, tfjs: tf.version_core, libtensorflow, threads, description };
   return active;
 }

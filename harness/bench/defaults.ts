@@ -40,8 +40,11 @@ export const BENCH_DEFAULTS = {
    * one failed (its step would be slower still).
    */
   cpuProbe: { budgetMs: 2_000, guardMs: 30_000, quickGuardMs: 15_000 },
-  /** `tensorflow-gpu` runs its tasks in one child process, killed after this long. */
-  gpuGuardMs: 900_000,
+  /**
+   * `tensorflow-gpu` runs its tasks in one child process, killed after `baseMs` plus, per task,
+   * `perTaskMs` and twice the measuring time (a first run on a GPU compiles kernels; slow).
+   */
+  gpuGuard: { baseMs: 600_000, perTaskMs: 120_000 },
   /** `--backends` when not given: every backend that runs in Node; webgl/webgpu are asked for by name. */
   backends: 'tensorflow,tensorflow-gpu,wasm,cpu',
   /**

@@ -15,7 +15,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { achievedGflops } from './flops';
 import { measurePrepared, type Measurement, type TimingOptions } from './measure';
-import type { TaskDefinition } from './tasks';
+import { USER_TENSORFLOW_ENV } from '../../models/backend';
+import type { TaskContext, TaskDefinition } from './tasks';
 import { taskId } from './tasks';
 import type { BenchBackend, BenchTask, CompletedTask, PeakInfo, SkippedTask } from './types';
 
@@ -84,19 +85,29 @@ export interface GpuDetection {
   available: boolean;
   /** Why not, when not available. */
   reason: string;
-  /** The GPU's model from the NVIDIA driver, e.g. `NVIDIA H200`, else `CUDA GPU`. */
+  /** The GPU's model from the NVIDIA driver, e.g. `NVIDIA A100-SXM4-40GB`, `2 × …` for several; else `CUDA GPU`. */
   device: string;
 }
 
 /**
- * Whether @tensorflow/tfjs-node-gpu is installed and an NVIDIA driver reports a GPU, from what the
- * package resolver and /proc/driver/nvidia say (`information`: the text of one GPU's
- * /proc/driver/nvidia/gpus/<bus id>/information, null without a driver).
+ * Whether @tensorflow/tfjs-node-gpu is installed and the NVIDIA driver reports a GPU, from what the
+ * package resolver says and the text of each GPU's /proc/driver/nvidia/gpus/<bus id>/information.
  */
-export function describeGpu(packageInstalled: boolean, information: string | null): GpuDetection {
-  const model = information?.match(/^Model:\s*(.+)$/m)?.[1]?.trim();
-  const missing = [!packageInstalled && '@tensorflow/tfjs-node-gpu is not installed', information === null && 'no NVIDIA GPU (no /proc/driver/nvidia/gpus)'].filter(Boolean);
-  return { available: missing.length === 0, reason: missing.join('; '), device: model ?? 'CUDA GPU' };
+export function describeGpu(packageInstalled: boolean, informations: readonly string[]): GpuDetection {
+  const models = informations.map((text) => text.match(/^Model:\s*(.+)$/m)?.[1]?.trim() ?? 'unknown model');
+  const missing = [!packageInstalled && '@tensorflow/tfjs-node-gpu is not installed', !models.length && 'the NVIDIA driver reports no GPU (nothing in /proc/driver/nvidia/gpus)'].filter(Boolean);
+  const distinct = [...new Set(models)];
+  const device = !models.length ? 'CUDA GPU' : distinct.length === 1 && models.length > 1 ? `${models.length} × ${distinct[0]}` : distinct.join(' + ');
+  return { available: missing.length === 0, reason: missing.join('; '), device };
+}
+
+function readGpuInformation(): string[] {
+  const gpus = '/proc/driver/nvidia/gpus';
+  try {
+    return readdirSync(gpus).map((bus) => readFileSync(join(gpus, bus, 'information'), 'utf8'));
+  } catch {
+    return []; // no driver, or unreadable: reported as no GPU
+  }
 }
 
 export function detectTensorflowGpu(): GpuDetection {
@@ -106,16 +117,13 @@ export function detectTensorflowGpu(): GpuDetection {
   } catch {
     packageInstalled = false;
   }
-  const gpus = '/proc/driver/nvidia/gpus';
-  const first = existsSync(gpus) ? readdirSync(gpus)[0] : undefined;
-  const information = first === undefined ? null : readFileSync(join(gpus, first, 'information'), 'utf8');
-  return describeGpu(packageInstalled, information);
+  return describeGpu(packageInstalled, readGpuInformation());
 }
 
 interface ChildOutcome {
   status: 'ok' | 'killed' | 'failed';
-  /** The last line of stdout parsed as JSON, when the child exited 0 and printed one. */
-  doc: unknown;
+  stdout: string;
+  stderr: string;
   message: string;
 }
 
@@ -130,11 +138,8 @@ function lastError(stderr: string): string {
 }
 
 /** Runs a TypeScript entry of this folder in a child process, killed after `guardMs`. */
-function runChild(script: string, args: string[], guardMs: number, what: string): Promise<ChildOutcome> {
-  const child = spawn(process.execPath, [...typescriptFlags(), join(__dirname, script), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
-  });
+function runChild(script: string, args: string[], guardMs: number, what: string, env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }): Promise<ChildOutcome> {
+  const child = spawn(process.execPath, [...typescriptFlags(), join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -145,18 +150,23 @@ function runChild(script: string, args: string[], guardMs: number, what: string)
       killed = true;
       child.kill('SIGKILL');
     }, guardMs);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (killed) return resolve({ status: 'killed', doc: null, message: `no ${what} finished within the ${(guardMs / 1000).toFixed(0)} s guard (child killed)` });
-      if (code === 0) {
-        try {
-          return resolve({ status: 'ok', doc: JSON.parse(stdout.trim().split('\n').at(-1) ?? ''), message: '' });
-        } catch {
-          // fall through to the failure below
-        }
-      }
-      resolve({ status: 'failed', doc: null, message: `${script} exited ${code}: ${lastError(stderr).slice(0, 200)}` });
+      if (killed) resolve({ status: 'killed', stdout, stderr, message: `no ${what} finished within the ${(guardMs / 1000).toFixed(0)} s guard (child killed)` });
+      else if (code === 0) resolve({ status: 'ok', stdout, stderr, message: '' });
+      else resolve({ status: 'failed', stdout, stderr, message: `${script} ${code === null ? `was killed by ${signal}` : `exited ${code}`}: ${lastError(stderr).slice(0, 300)}` });
     });
+  });
+}
+
+/** The JSON documents a child printed, one per line; other lines are skipped. */
+function jsonLines(stdout: string): unknown[] {
+  return stdout.split('\n').flatMap((line) => {
+    try {
+      return line.trim().startsWith('{') ? [JSON.parse(line)] : [];
+    } catch {
+      return [];
+    }
   });
 }
 
@@ -169,16 +179,16 @@ export interface ProbeResult {
 /** One iteration of `name` on `backend` in a child process (probe.ts), killed after `guardMs`. */
 export async function probeInChild(name: string, backend: string, guardMs: number, args: { batch: number; seed: number }): Promise<ProbeResult> {
   const outcome = await runChild('probe.ts', [name, backend, String(args.batch), String(args.seed)], guardMs, 'iteration');
-  const ms = (outcome.doc as { ms?: unknown } | null)?.ms;
+  const ms = (jsonLines(outcome.stdout).at(-1) as { ms?: unknown } | undefined)?.ms;
   if (outcome.status === 'ok' && typeof ms === 'number') return { status: 'ok', ms, message: '' };
   return { status: outcome.status === 'ok' ? 'failed' : outcome.status, ms: null, message: outcome.message || 'probe printed no timing' };
 }
 
-/** What child-run.ts prints: the backend it ran and each task's measurement or error. */
-export interface ChildRun {
-  backend: { threads: number; description: string };
-  tasks: ({ name: string } & (Measurement | { error: string }))[];
-}
+/** What child-run.ts prints, one JSON line each: the backend (or why it is unavailable), then each task as it finishes. */
+export type ChildLine =
+  | { backend: { threads: number; description: string } }
+  | { unavailable: string }
+  | { task: { name: string } & (Measurement | { error: string }) };
 
 export interface ChildRunOptions {
   batch: number;
@@ -186,17 +196,57 @@ export interface ChildRunOptions {
   timing: TimingOptions;
   /** Task id filters, as --only. */
   only: string[];
+  /** The parent's FLOP models, so the child does not rebuild the networks to count them. */
+  costs: TaskContext['costs'];
+}
+
+export interface ChildRun {
+  status: ChildOutcome['status'];
+  /** Why the child stopped early, when it did. */
+  message: string;
+  backend?: { threads: number; description: string };
+  unavailable?: string;
+  tasks: Extract<ChildLine, { task: unknown }>['task'][];
+}
+
+/** Libraries TensorFlow logged it could not load (CUDA, cuDNN …), from a child's stderr. */
+export function missingLibraries(stderr: string): string[] {
+  return [...new Set([...stderr.matchAll(/Could not load dynamic library '([^']+)'/g)].map((m) => m[1]!))];
 }
 
 /**
- * Times the model tasks of `backend` in a child process (child-run.ts), for backends that cannot
+ * Times the model tasks of `backend` in a child process (child-run.ts), for a backend that cannot
  * share this process: tfjs-node-gpu registers the same TensorFlow.js backend name as tfjs-node.
+ * Tasks finished before a kill or a crash are kept. The child starts from the user's TensorFlow
+ * settings, not the ones this process filled in for tfjs-node, and logs warnings so that a
+ * library that failed to load can be named.
  */
-export async function measureInChild(backend: string, options: ChildRunOptions, guardMs: number): Promise<{ status: 'ok'; run: ChildRun } | { status: 'killed' | 'failed'; message: string }> {
-  const outcome = await runChild('child-run.ts', [backend, JSON.stringify(options)], guardMs, `${backend} run`);
-  const run = outcome.doc as ChildRun | null;
-  if (outcome.status === 'ok' && Array.isArray(run?.tasks) && run.backend) return { status: 'ok', run };
-  return { status: outcome.status === 'ok' ? 'failed' : outcome.status, message: outcome.message || 'child-run printed no result' };
+export async function measureInChild(backend: string, options: ChildRunOptions, guardMs: number): Promise<ChildRun> {
+  const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: USER_TENSORFLOW_ENV.TF_CPP_MIN_LOG_LEVEL ?? '1', TF_ENABLE_ONEDNN_OPTS: USER_TENSORFLOW_ENV.TF_ENABLE_ONEDNN_OPTS };
+  if (env.TF_ENABLE_ONEDNN_OPTS === undefined) delete env.TF_ENABLE_ONEDNN_OPTS;
+  const outcome = await runChild('child-run.ts', [backend, JSON.stringify(options)], guardMs, `${backend} run`, env);
+  const run: ChildRun = { status: outcome.status, message: outcome.message, tasks: [] };
+  for (const line of jsonLines(outcome.stdout) as ChildLine[]) {
+    if ('backend' in line) run.backend = line.backend;
+    else if ('unavailable' in line) {
+      const libraries = missingLibraries(outcome.stderr);
+      run.unavailable = line.unavailable + (libraries.length ? ` (TensorFlow could not load ${libraries.join(', ')})` : '');
+    } else if ('task' in line) run.tasks.push(line.task);
+  }
+  return run;
+}
+
+/** Report rows for `defs` from a child run: measured, skipped as unavailable, or failed (error, kill, crash). */
+export function childRows(defs: readonly TaskDefinition[], ctx: RowContext, run: ChildRun): { rows: BenchTask[]; failed: string[] } {
+  if (run.unavailable) return { rows: defs.map((d) => skippedRow(d, ctx, `unavailable: ${run.unavailable}`)), failed: [] };
+  const failed: string[] = [];
+  const rows = defs.map((d) => {
+    const task = run.tasks.find((t) => t.name === d.name);
+    if (task && 'latency' in task) return completedRow(d, ctx, task);
+    failed.push(taskId(d.name, ctx.backend));
+    return skippedRow(d, ctx, `failed: ${task && 'error' in task ? task.error : run.message || 'the child process did not run it'}`);
+  });
+  return { rows, failed };
 }
 
 export { type RowContext };
