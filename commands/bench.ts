@@ -62,7 +62,7 @@ interface BackendRun {
   notes?: string[];
 }
 
-async function runCpuGuarded(defs: TaskDefinition[], ctx: RowContext, timing: TimingOptions, quick: boolean, args: { batch: number; seed: number }): Promise<BackendRun> {
+async function runCpuGuarded(defs: TaskDefinition[], ctx: RowContext, timing: TimingOptions, quick: boolean, taskCtx: TaskContext): Promise<BackendRun> {
   const { budgetMs, guardMs, quickGuardMs } = BENCH_DEFAULTS.cpuProbe;
   const guard = quick ? quickGuardMs : guardMs;
   const rows: BenchTask[] = [];
@@ -75,7 +75,7 @@ async function runCpuGuarded(defs: TaskDefinition[], ctx: RowContext, timing: Ti
       continue;
     }
     log(`${taskId(def.name, 'cpu')}: one guarded iteration in a child process (budget ${budgetMs / 1000} s, killed after ${guard / 1000} s)`);
-    const probe = await probeInChild(def.name, 'cpu', guard, args);
+    const probe = await probeInChild(def.name, 'cpu', guard, taskCtx);
     if (probe.status === 'ok' && probe.ms !== null && probe.ms <= budgetMs) {
       rows.push(completedRow(def, ctx, await measure(def, timing)));
     } else if (probe.status === 'ok' && probe.ms !== null) {
@@ -116,7 +116,7 @@ async function runTfjsBackend(
     else runnable.push(def);
   }
   if (backend === 'cpu') {
-    const guarded = await runCpuGuarded(runnable, ctx, o.timing, o.quick, { batch: taskCtx.batch, seed: taskCtx.seed });
+    const guarded = await runCpuGuarded(runnable, ctx, o.timing, o.quick, taskCtx);
     return { rows: [...rows, ...guarded.rows], info, failed: guarded.failed };
   }
   const failed: string[] = [];

@@ -1,6 +1,6 @@
 import { useBackend } from '../../models/backend';
 import { BENCH_DEFAULTS } from './defaults';
-import { childRows, describeGpu, detectTensorflowGpu, measureInChild, missingLibraries, type ChildRun, type ChildRunOptions } from './run';
+import { childRows, describeGpu, detectTensorflowGpu, measureInChild, missingLibraries, probeInChild, type ChildRun, type ChildRunOptions } from './run';
 import { measureModelCosts, type TaskDefinition } from './tasks';
 import { latency } from './test-fixtures';
 
@@ -89,6 +89,14 @@ describe('measureInChild', () => {
     else if (!detectTensorflowGpu().available) expect(run.unavailable).toContain('TensorFlow found no GPU device');
     else expect(run.backend?.description).toContain('tensorflow-gpu');
   }, 300_000);
+
+  test('probeInChild: one iteration timed in a child, or killed at the guard', async () => {
+    const ctx = { batch: options.batch, seed: options.seed, costs: options.costs };
+    const probe = await probeInChild('sample/vae', 'tensorflow', 120_000, ctx);
+    expect(probe).toEqual({ status: 'ok', ms: expect.any(Number), message: '' });
+    expect(probe.ms).toBeGreaterThan(0);
+    expect(await probeInChild('sample/vae', 'tensorflow', 50, ctx)).toEqual({ status: 'killed', ms: null, message: 'no iteration finished within the 0 s guard (child killed)' });
+  }, 120_000);
 
   test('a backend the child cannot use fails with its message', async () => {
     const run = await measureInChild('metal', options, 120_000);

@@ -1,7 +1,8 @@
 /**
- * Child-process entry (run.ts `measureInChild`) for a backend that cannot share the bench's
- * process: times the model tasks on it, printing one JSON line (run.ts `ChildLine`) for the
- * backend, or why it is unavailable, then one per task as it finishes.
+ * Child-process entry (run.ts `measureInChild`) for work that cannot run in the bench's process:
+ * tensorflow-gpu (its package and tfjs-node cannot share one) and the cpu guard's single
+ * iteration (a child can be killed). Times the model tasks asked for, printing one JSON line
+ * (run.ts `ChildLine`) for the backend, or why it is unavailable, then one per task as it finishes.
  *   child-run.ts <backend> <options JSON: run.ts ChildRunOptions>
  */
 import { BackendUnavailableError, parseBackendName, useBackend, type BackendInfo } from '../../models/backend';

@@ -2,7 +2,7 @@
  * Times task definitions with tinybench, one backend at a time, and turns the results into report
  * rows. Backends that cannot run a task give a skipped row with the reason:
  *   - a missing kernel (wasm has no Conv2DBackpropFilter, tfjs#8474);
- *   - `cpu`: one guarded iteration in a child process (probe.ts) first; over the per-iteration
+ *   - `cpu`: one guarded iteration in a child process (child-run.ts) first; over the per-iteration
  *     budget the task is skipped with that figure, and a child still running at the guard is killed;
  *   - `tensorflow-gpu`: needs @tensorflow/tfjs-node-gpu and an NVIDIA GPU (detected, never assumed);
  *     timed in a child process (child-run.ts), since its package and tfjs-node cannot share one.
@@ -170,20 +170,6 @@ function jsonLines(stdout: string): unknown[] {
   });
 }
 
-export interface ProbeResult {
-  status: 'ok' | 'killed' | 'failed';
-  ms: number | null;
-  message: string;
-}
-
-/** One iteration of `name` on `backend` in a child process (probe.ts), killed after `guardMs`. */
-export async function probeInChild(name: string, backend: string, guardMs: number, args: { batch: number; seed: number }): Promise<ProbeResult> {
-  const outcome = await runChild('probe.ts', [name, backend, String(args.batch), String(args.seed)], guardMs, 'iteration');
-  const ms = (jsonLines(outcome.stdout).at(-1) as { ms?: unknown } | undefined)?.ms;
-  if (outcome.status === 'ok' && typeof ms === 'number') return { status: 'ok', ms, message: '' };
-  return { status: outcome.status === 'ok' ? 'failed' : outcome.status, ms: null, message: outcome.message || 'probe printed no timing' };
-}
-
 /** What child-run.ts prints, one JSON line each: the backend (or why it is unavailable), then each task as it finishes. */
 export type ChildLine =
   | { backend: { threads: number; description: string } }
@@ -234,6 +220,22 @@ export async function measureInChild(backend: string, options: ChildRunOptions, 
     } else if ('task' in line) run.tasks.push(line.task);
   }
   return run;
+}
+
+export interface ProbeResult {
+  status: 'ok' | 'killed' | 'failed';
+  ms: number | null;
+  message: string;
+}
+
+/** One iteration of `name` on `backend`, without warm-up, in a child process killed after `guardMs` (the cpu guard). */
+export async function probeInChild(name: string, backend: BenchBackend, guardMs: number, ctx: TaskContext): Promise<ProbeResult> {
+  const once = { timeMs: 0, iterations: 1, warmupIterations: 0 };
+  const run = await measureInChild(backend, { batch: ctx.batch, seed: ctx.seed, costs: ctx.costs, timing: once, only: [taskId(name, backend)] }, guardMs);
+  const task = run.tasks.find((t) => t.name === name);
+  if (task && 'latency' in task) return { status: 'ok', ms: task.latency.mean, message: '' };
+  if (run.status === 'killed') return { status: 'killed', ms: null, message: `no iteration finished within the ${(guardMs / 1000).toFixed(0)} s guard (child killed)` };
+  return { status: 'failed', ms: null, message: task && 'error' in task ? task.error : run.unavailable ?? (run.message || 'the child process did not run it') };
 }
 
 /** Report rows for `defs` from a child run: measured, skipped as unavailable, or failed (error, kill, crash). */
