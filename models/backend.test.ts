@@ -1,4 +1,4 @@
-import { nativeProblem, parseBackendName, useBackend } from './backend';
+import { missingGpuDevice, packageConflict, parseBackendName, useBackend } from './backend';
 
 test('backend names, tensorflow-gpu included; anything else is refused with the choices', () => {
   expect(parseBackendName('tensorflow-gpu')).toBe('tensorflow-gpu');
@@ -14,21 +14,21 @@ test('tensorflow-gpu cannot join tfjs-node in one process, and says why', async 
   expect((await useBackend('tensorflow')).backend).toBe('tensorflow');
 });
 
-describe('nativeProblem', () => {
+describe('native package checks', () => {
   test('each native package refuses a process that loaded the other', () => {
-    expect(nativeProblem('tensorflow', { isGPUPackage: true }, 'before')).toBe(
+    expect(packageConflict('tensorflow', { isGPUPackage: true })).toBe(
       "backend 'tensorflow' needs @tensorflow/tfjs-node, but this process already loaded @tensorflow/tfjs-node-gpu; both register the TensorFlow.js backend 'tensorflow', so use one per process",
     );
-    expect(nativeProblem('tensorflow-gpu', { isGPUPackage: false }, 'before')).toMatch(/already loaded @tensorflow\/tfjs-node;/);
-    expect(nativeProblem('tensorflow', null, 'before')).toBeUndefined();
-    expect(nativeProblem('tensorflow-gpu', { isGPUPackage: true }, 'before')).toBeUndefined();
+    expect(packageConflict('tensorflow-gpu', { isGPUPackage: false })).toMatch(/already loaded @tensorflow\/tfjs-node;/);
+    expect(packageConflict('tensorflow', null)).toBeUndefined();
+    expect(packageConflict('tensorflow-gpu', { isGPUPackage: true })).toBeUndefined();
   });
 
   test('tensorflow-gpu without a GPU device is refused, never timed on the CPU', () => {
-    expect(nativeProblem('tensorflow-gpu', { isGPUPackage: true, isUsingGpuDevice: false }, 'after')).toMatch(
+    expect(missingGpuDevice('tensorflow-gpu', { isGPUPackage: true, isUsingGpuDevice: false })).toMatch(
       /TensorFlow found no GPU device; it needs an NVIDIA driver with CUDA 11\.2 and cuDNN 8\.1 .*not falling back to the CPU$/,
     );
-    expect(nativeProblem('tensorflow-gpu', { isGPUPackage: true, isUsingGpuDevice: true }, 'after')).toBeUndefined();
-    expect(nativeProblem('tensorflow', { isGPUPackage: false, isUsingGpuDevice: false }, 'after')).toBeUndefined();
+    expect(missingGpuDevice('tensorflow-gpu', { isGPUPackage: true, isUsingGpuDevice: true })).toBeUndefined();
+    expect(missingGpuDevice('tensorflow', { isGPUPackage: false, isUsingGpuDevice: false })).toBeUndefined();
   });
 });

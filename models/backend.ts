@@ -60,23 +60,22 @@ function loadedNative(): LoadedNative | null {
   return tf.findBackend('tensorflow') as LoadedNative | null;
 }
 
-/** Why `name` cannot load given what is already loaded in this process (before), or loaded (after); undefined when it can. */
-export function nativeProblem(name: NativeName, loaded: LoadedNative | null, stage: 'before' | 'after'): string | undefined {
-  const pkg = NATIVE_PACKAGES[name];
-  if (stage === 'before') {
-    if (!loaded || Boolean(loaded.isGPUPackage) === (name === 'tensorflow-gpu')) return undefined;
-    const other = loaded.isGPUPackage ? NATIVE_PACKAGES['tensorflow-gpu'] : NATIVE_PACKAGES.tensorflow;
-    return `backend '${name}' needs ${pkg}, but this process already loaded ${other}; both register the TensorFlow.js backend 'tensorflow', so use one per process`;
-  }
-  if (name === 'tensorflow-gpu' && !loaded?.isUsingGpuDevice) {
-    return `backend 'tensorflow-gpu': ${pkg} loaded, but TensorFlow found no GPU device; it needs an NVIDIA driver with ${GPU_REQUIREMENTS} (TF_CPP_MIN_LOG_LEVEL=0 shows which library failed to load); not falling back to the CPU`;
-  }
-  return undefined;
+/** Why `name` cannot load in a process that already loaded the other native package; undefined when it can. */
+export function packageConflict(name: NativeName, loaded: LoadedNative | null): string | undefined {
+  if (!loaded || Boolean(loaded.isGPUPackage) === (name === 'tensorflow-gpu')) return undefined;
+  const other = loaded.isGPUPackage ? NATIVE_PACKAGES['tensorflow-gpu'] : NATIVE_PACKAGES.tensorflow;
+  return `backend '${name}' needs ${NATIVE_PACKAGES[name]}, but this process already loaded ${other}; both register the TensorFlow.js backend 'tensorflow', so use one per process`;
+}
+
+/** Why a loaded tensorflow-gpu cannot be used: TensorFlow found no GPU (it would silently run on the CPU). */
+export function missingGpuDevice(name: NativeName, loaded: LoadedNative | null): string | undefined {
+  if (name !== 'tensorflow-gpu' || loaded?.isUsingGpuDevice) return undefined;
+  return `backend 'tensorflow-gpu': ${NATIVE_PACKAGES[name]} loaded, but TensorFlow found no GPU device; it needs an NVIDIA driver with ${GPU_REQUIREMENTS} (TF_CPP_MIN_LOG_LEVEL=0 shows which library failed to load); not falling back to the CPU`;
 }
 
 function loadNative(name: NativeName): string {
   const pkg = NATIVE_PACKAGES[name];
-  const conflict = nativeProblem(name, loadedNative(), 'before');
+  const conflict = packageConflict(name, loadedNative());
   if (conflict) throw new BackendUnavailableError(conflict);
   // Silence libtensorflow's start-up banner about CPU instructions; errors still print.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
@@ -93,8 +92,8 @@ function loadNative(name: NativeName): string {
     throw new BackendUnavailableError(`backend '${name}' cannot load ${pkg}: ${(error as Error).message.split('\n')[0]}. ${install}`);
   }
   const native = loadedNative();
-  const problem = nativeProblem(name, native, 'after');
-  if (problem) throw new BackendUnavailableError(problem);
+  const noGpu = missingGpuDevice(name, native);
+  if (noGpu) throw new BackendUnavailableError(noGpu);
   return native?.binding?.TF_Version ?? 'unknown';
 }
 

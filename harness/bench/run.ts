@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { achievedGflops } from './flops';
 import { measurePrepared, type Measurement, type TimingOptions } from './measure';
@@ -138,7 +138,7 @@ function lastError(stderr: string): string {
 }
 
 /** Runs a TypeScript entry of this folder in a child process, killed after `guardMs`. */
-function runChild(script: string, args: string[], guardMs: number, what: string, env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }): Promise<ChildOutcome> {
+function runChild(script: string, args: string[], guardMs: number, what: string, env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
   const child = spawn(process.execPath, [...typescriptFlags(), join(__dirname, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
