@@ -222,6 +222,12 @@ export async function measureInChild(backend: string, options: ChildRunOptions, 
   return run;
 }
 
+/** Why a child run has no measurement for `task`: its error, the backend being unavailable, or why the child stopped. */
+function whyNotMeasured(task: ChildRun['tasks'][number] | undefined, run: ChildRun): string {
+  if (task && 'error' in task) return task.error;
+  return run.unavailable ?? (run.message || 'the child process did not run it');
+}
+
 export interface ProbeResult {
   status: 'ok' | 'killed' | 'failed';
   ms: number | null;
@@ -235,7 +241,7 @@ export async function probeInChild(name: string, backend: BenchBackend, guardMs:
   const task = run.tasks.find((t) => t.name === name);
   if (task && 'latency' in task) return { status: 'ok', ms: task.latency.mean, message: '' };
   if (run.status === 'killed') return { status: 'killed', ms: null, message: `no iteration finished within the ${(guardMs / 1000).toFixed(0)} s guard (child killed)` };
-  return { status: 'failed', ms: null, message: task && 'error' in task ? task.error : run.unavailable ?? (run.message || 'the child process did not run it') };
+  return { status: 'failed', ms: null, message: whyNotMeasured(task, run) };
 }
 
 /** Report rows for `defs` from a child run: measured, skipped as unavailable, or failed (error, kill, crash). */
@@ -246,7 +252,7 @@ export function childRows(defs: readonly TaskDefinition[], ctx: RowContext, run:
     const task = run.tasks.find((t) => t.name === d.name);
     if (task && 'latency' in task) return completedRow(d, ctx, task);
     failed.push(taskId(d.name, ctx.backend));
-    return skippedRow(d, ctx, `failed: ${task && 'error' in task ? task.error : run.message || 'the child process did not run it'}`);
+    return skippedRow(d, ctx, `failed: ${whyNotMeasured(task, run)}`);
   });
   return { rows, failed };
 }
