@@ -1,10 +1,11 @@
 #!/usr/bin/env tsx
 /** The one entry point: data | train | alpha-sweep | train-classifier | evaluate | bench | report. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { BENCH_DEFAULTS } from './harness/bench/defaults';
+import { REPORT_DEFAULTS } from './harness/report/defaults';
 import { BACKENDS, parseBackendName, useBackend } from './models/backend';
-import { CLASS_NAMES, downloadFashionMnist, ensureFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
+import { CLASS_NAMES, FASHION_MNIST_DIR_ENV, downloadFashionMnist, ensureFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
 import { DEFAULT_CLASSES, loadShoes, validateClasses } from './models/data/shoes';
 import { MODEL_KINDS } from './models/types';
 import { parseModelKind } from './models/registry';
@@ -27,10 +28,23 @@ export function parsePositiveNumber(flag: string) {
   };
 }
 
+/** A fraction strictly between 0 and 1 (10 % is 0.1: a '10' is almost certainly meant as a percentage). */
+export function parseFraction(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError(`${flag}: expected a fraction between 0 and 1 (0.1 = 10 %), found '${value}'`);
+    return n;
+  };
+}
+
 export function parseClasses(value: string): number[] {
-  const classes = value.split(',').map((v) => Number(v.trim()));
+  const items = value.split(',').map((v) => v.trim());
+  // Number('') is 0 and Number('0x5') is 5: only plain digits are class ids.
+  const notDigits = items.find((v) => !/^\d+$/.test(v));
+  if (notDigits !== undefined) throw new InvalidArgumentError(`--classes: expected comma-separated integers 0-9, found '${notDigits}' (in '${value}')`);
+  const classes = items.map(Number);
   try {
-    validateClasses(classes.map((c) => (Number.isNaN(c) ? -1 : c)));
+    validateClasses(classes);
   } catch (error) {
     throw new InvalidArgumentError(`--classes: ${(error as Error).message.replace(/^classes: /, '')} (from '${value}')`);
   }
@@ -58,9 +72,16 @@ const program = new Command('vae-vs-gan')
   .allowExcessArguments(false)
   // Commands that read the dataset fetch it into the cache first when no folder is given and the
   // cache is incomplete (checksums verified; offline this fails saying where to put the files).
+  // The report goes on without it: the sections that need it say so.
   .hook('preAction', async (_program, command) => {
     const readsData = command.options.some((opt) => opt.attributeName() === 'dataDir');
-    if (readsData && command.name() !== 'data') await ensureFashionMnist(command.opts().dataDir, printDownload);
+    if (!readsData || command.name() === 'data') return;
+    try {
+      await ensureFashionMnist(command.opts().dataDir, printDownload);
+    } catch (error) {
+      if (command.name() !== 'report') throw error;
+      console.error(`[vae-vs-gan] no dataset, so the sections that need it will be missing: ${(error as Error).message}`);
+    }
   });
 
 program
@@ -70,7 +91,9 @@ program
   .option('--download', 'download the official files into the cache folder (checksums verified)')
   .option('--classes <list>', 'comma-separated class ids', parseClasses, [...DEFAULT_CLASSES])
   .action(async (o) => {
-    if (o.download) console.log(`downloaded and verified into ${await downloadFashionMnist(o.dataDir ? resolve(o.dataDir) : undefined, printDownload)}`);
+    // Into the folder the command then reads: --data-dir, else $FASHION_MNIST_DIR, else the cache.
+    const target = o.dataDir ?? process.env[FASHION_MNIST_DIR_ENV];
+    if (o.download) console.log(`downloaded and verified into ${await downloadFashionMnist(target ? resolve(target) : undefined, printDownload)}`);
     const dir = resolveDataDir(o.dataDir);
     for (const split of ['train', 'test'] as const) {
       const raw = readSplit(split, dir);
@@ -84,8 +107,8 @@ program
   .command('train')
   .description('train one model with a seeded custom loop; writes checkpoints, manifest and log.jsonl')
   .addOption(new Option('--model <kind>', 'model to train').choices(MODEL_KINDS as unknown as string[]).makeOptionMandatory())
-  .option('--steps <n>', 'training steps', parseInteger('--steps', 1))
-  .option('--epochs <n>', 'training epochs (instead of --steps)', parseInteger('--epochs', 1))
+  .addOption(new Option('--steps <n>', 'training steps').argParser(parseInteger('--steps', 1)).conflicts('epochs'))
+  .option('--epochs <n>', 'training epochs, instead of --steps (10 when neither is given)', parseInteger('--epochs', 1))
   .option('--batch <n>', 'batch size', parseInteger('--batch', 1), 64)
   .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)
   .option('--alpha <x>', 'VAE: weight α of the MSE term', parsePositiveNumber('--alpha'))
@@ -105,23 +128,24 @@ program
 
 program
   .command('alpha-sweep')
-  .description('train the VAE once per α and write models/checkpoints/vae-alpha-sweep/summary.json')
+  .description('train the VAE once per α; write the step logs and summary.json (the committed sweep by default)')
   .option('--alphas <list>', 'comma-separated α values', (v: string) => v.split(',').map((a) => parsePositiveNumber('--alphas')(a.trim())), [1, 10, 100, 500, 2000, 10000, 50000])
   .option('--steps <n>', 'training steps per α', parseInteger('--steps', 1), 600)
   .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)
   .option('--summary-only', 'summarise existing runs in .cache/runs/vae-alpha-<α> without training')
+  .option('--out <dir>', 'folder replaced by the sweep\'s step logs and summary.json', relative(process.cwd(), REPORT_DEFAULTS.alphaSweepDir))
   .addOption(backendOption())
   .addOption(dataDirOption())
   .action(async (o) => {
     const { runAlphaSweep } = await import('./commands/alpha-sweep');
     const backend = await announceBackend(o.backend);
-    await runAlphaSweep({ ...o, backend });
+    await runAlphaSweep({ ...o, out: resolve(o.out), backend });
   });
 
 program
   .command('train-classifier')
   .description('train the shoe classifier used by the metrics and commit-ready checkpoint it')
-  .option('--steps <n>', 'training steps', parseInteger('--steps', 1), 1500)
+  .option('--steps <n>', 'training steps (the committed classifier: 1200)', parseInteger('--steps', 1), 1200)
   .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)
   .addOption(backendOption())
   .addOption(dataDirOption())
@@ -149,14 +173,14 @@ program
 program
   .command('bench')
   .description('time training steps, sampling, golden comparison and metrics (tinybench)')
-  .option('--json <file>', 'write results here', 'reports/bench.json')
-  .option('--save-baseline', 'write the results as the committed baseline')
+  .option('--json <file>', 'write results here', relative(process.cwd(), BENCH_DEFAULTS.reportPath))
+  .option('--save-baseline', 'write the tasks this run completed into the committed baseline (the others stay)')
   .option('--compare', 'print ratios against the committed baseline')
-  .option('--check', 'exit non-zero when a regression is flagged (implies --compare)')
-  .option('--threshold <x>', 'regression threshold as a fraction', parsePositiveNumber('--threshold'), 0.1)
-  .option('--time <ms>', 'measuring time per task', parseInteger('--time', 1), 3000)
+  .option('--check', 'exit non-zero when a regression is flagged or a baseline task is not compared (implies --compare)')
+  .option('--threshold <x>', 'regression threshold as a fraction (0.1 = 10 % slower)', parseFraction('--threshold'), BENCH_DEFAULTS.threshold)
+  .option('--time <ms>', 'measuring time per task', parseInteger('--time', 1), BENCH_DEFAULTS.timeMs)
   .option('--quick', 'fewer iterations and no peers (smoke run)')
-  .option('--only <list>', 'comma-separated task name filters')
+  .option('--only <list>', 'comma-separated filters, each part of a task id name@backend (e.g. train-step/vae, @wasm)')
   .option('--backends <list>', 'comma-separated backends to time', BENCH_DEFAULTS.backends)
   .option('--profile', 'also time every TensorFlow op of each native task and list where the time goes')
   .action(async (o) => {
@@ -166,9 +190,9 @@ program
 
 program
   .command('report')
-  .description('evaluate (unless --skip-evaluate), then build reports/index.html and render it to PNG and PDF with Chromium')
+  .description('evaluate (unless --skip-evaluate), then build <out>/index.html and render it to PNG and PDF with Chromium')
   .option('--out <dir>', 'report folder', 'reports')
-  .option('--skip-evaluate', 'reuse reports/metrics.json')
+  .option('--skip-evaluate', 'reuse <out>/metrics.json')
   .option('--no-render', 'do not render report.png / report.pdf')
   .option('--open', 'print the file:// URL of the report')
   .addOption(backendOption())

@@ -3,56 +3,56 @@
  * report and for choosing the default α: final KL and MSE (mean of the last steps), sample
  * sharpness relative to real test images, and Fréchet distance in classifier features.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendInfo } from '../models/backend';
+import { writeFolderAtomically } from '../models/atomic-write';
 import { loadClassifier } from '../models/classifier/load';
-import { head, loadShoes } from '../models/data/shoes';
-import { CHECKPOINTS_DIR, loadGenerative } from '../models/registry';
+import { DEFAULT_CLASSES, head, loadShoes } from '../models/data/shoes';
+import { loadGenerative } from '../models/registry';
 import { LOG_FILE, type StepRecord } from '../models/train';
 import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
 import { METRIC_DEFAULTS } from '../harness/metrics/defaults';
 import { extractFeatures } from '../harness/metrics/features';
 import { frechetDistance } from '../harness/metrics/frechet-distance';
 import { sharpness } from '../harness/metrics/sharpness';
+import type { AlphaSweepRow } from '../harness/report/types';
 import { fixedLatents, generateImages } from '../harness/samples/generate';
-import { writeFileAtomically } from '../models/atomic-write';
 import { runTraining } from './train';
 
-export const SWEEP_DIR = join(CHECKPOINTS_DIR, 'vae-alpha-sweep');
 const SUMMARY_SAMPLES = 500;
 const LAST_STEPS = 50;
 
-export interface AlphaSweepPoint {
-  alpha: number;
-  steps: number;
-  mse: number;
-  kl: number;
-  /** Mean Laplacian variance of samples over that of real test images. */
-  sharpness: number;
-  frechet: number;
-}
+/** One summary.json row: what the report reads, plus the steps the run took. */
+type AlphaSweepPoint = AlphaSweepRow & { steps: number };
 
 const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
-export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: number; summaryOnly?: boolean; backend: BackendInfo; dataDir?: string }): Promise<void> {
+/**
+ * Trains (unless `summaryOnly`) and summarises one VAE per α, then replaces the folder `out` with
+ * exactly this sweep's step logs and summary.json, in one rename: no run of another sweep is left in it.
+ */
+export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: number; out: string; summaryOnly?: boolean; backend: BackendInfo; dataDir?: string }): Promise<void> {
   const runDir = (alpha: number) => resolve('.cache', 'runs', `vae-alpha-${alpha}`);
-  mkdirSync(SWEEP_DIR, { recursive: true });
+  const logs: Record<string, string> = {};
   for (const alpha of o.alphas) {
     if (!o.summaryOnly) {
-      await runTraining({ kind: 'vae', alpha, steps: o.steps, batch: 64, seed: o.seed, classes: [5, 7], outDir: runDir(alpha), checkpointEvery: o.steps, qualityEvery: 100, backend: o.backend, dataDir: o.dataDir });
+      await runTraining({
+        kind: 'vae', alpha, steps: o.steps, batch: 64, seed: o.seed, classes: [...DEFAULT_CLASSES], outDir: runDir(alpha), checkpointEvery: o.steps, qualityEvery: 100,
+        backend: o.backend, dataDir: o.dataDir,
+      });
     }
     if (!existsSync(join(runDir(alpha), LOG_FILE))) throw new Error(`alpha-sweep --summary-only: no run for α = ${alpha} in ${runDir(alpha)}`);
-    copyFileSync(join(runDir(alpha), LOG_FILE), join(SWEEP_DIR, `alpha-${alpha}.jsonl`));
+    logs[`alpha-${alpha}.jsonl`] = readFileSync(join(runDir(alpha), LOG_FILE), 'utf8');
   }
   const extractor = classifierFeatureExtractor(await loadClassifier());
-  const real = head(loadShoes('test', [5, 7], o.dataDir), SUMMARY_SAMPLES);
+  const real = head(loadShoes('test', [...DEFAULT_CLASSES], o.dataDir), SUMMARY_SAMPLES);
   const realFeatures = extractFeatures(extractor, real.images, real.count);
   const sharpnessOf = (images: Float32Array) => mean(Array.from(sharpness(images, { highFrequencyRadius: METRIC_DEFAULTS.highFrequencyRadius }).laplacianVariance));
   const realSharpness = sharpnessOf(real.images);
   const points: AlphaSweepPoint[] = [];
   for (const alpha of o.alphas) {
-    const log = readFileSync(join(runDir(alpha), LOG_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StepRecord);
+    const log = logs[`alpha-${alpha}.jsonl`]!.trim().split('\n').map((l) => JSON.parse(l) as StepRecord);
     const last = log.slice(-LAST_STEPS);
     const model = await loadGenerative('vae', runDir(alpha));
     const samples = generateImages(model, fixedLatents(SUMMARY_SAMPLES, model.latentDim, o.seed, 'alpha-sweep'));
@@ -66,6 +66,6 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
     });
     console.log(`α ${alpha}: mse ${points.at(-1)!.mse.toFixed(4)}, kl ${points.at(-1)!.kl.toFixed(2)}, sharpness ${points.at(-1)!.sharpness.toFixed(3)} × real, Fréchet ${points.at(-1)!.frechet.toFixed(2)}`);
   }
-  writeFileAtomically(join(SWEEP_DIR, 'summary.json'), JSON.stringify(points, null, 2) + '\n');
-  console.log(`[alpha-sweep] summary in ${join(SWEEP_DIR, 'summary.json')}`);
+  writeFolderAtomically(o.out, { ...logs, 'summary.json': JSON.stringify(points, null, 2) + '\n' }, { what: 'the α sweep' });
+  console.log(`[alpha-sweep] step logs and summary.json in ${o.out}`);
 }

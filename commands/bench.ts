@@ -4,24 +4,28 @@
  * reports/bench.json. Exit status 1 on a tensor leak, a failed task, or (with --check) a
  * flagged regression.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { assertWritableFile } from '../models/atomic-write';
 import { useBackend, type BackendInfo, type BackendName } from '../models/backend';
 import { MODEL_KINDS, type ModelKind } from '../models/types';
-import { applyBaseline, baselineMismatch, loadBaseline, reportToBaseline, saveBaseline } from '../harness/bench/baseline';
+import { applyBaseline, baselineMismatch, loadBaseline, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, deviceLabel, loadWarning } from '../harness/bench/environment';
 import { profileTask } from '../harness/bench/op-profile';
 import { detectPeak, readCpuInfo } from '../harness/bench/peak';
 import { runPeer, torchCheck } from '../harness/bench/peer';
-import { applyPeer, formatReport, judgeGoals, writeReport } from '../harness/bench/report';
+import { applyPeer, formatReport, judgeGoals, percent, writeReport } from '../harness/bench/report';
 import {
   childRows, completedRow, detectTensorflowGpu, measure, measureInChild, missingKernelReason, missingKernels, probeInChild, skippedRow, taskTiming,
   type RowContext, type TimingOptions,
 } from '../harness/bench/run';
-import { evaluationTask, jsTasks, matchesOnly, measureModelCosts, modelTasks, taskId, type TaskContext, type TaskDefinition } from '../harness/bench/tasks';
+import {
+  matchesOnly, measureModelCosts, taskId, tasksFor, unmatchedFilters, type TaskContext, type TaskDefinition,
+} from '../harness/bench/tasks';
 import {
   BENCH_BACKENDS, BENCH_SCHEMA,
-  type BackendLabel, type BenchBackend, type BenchReport, type BenchTask, type CompletedTask, type PeakInfo, type PeerSummary,
+  type BackendLabel, type BaselineFile, type BenchBackend, type BenchReport, type BenchTask, type PeakInfo, type PeerSummary,
 } from '../harness/bench/types';
 
 export interface BenchCommand {
@@ -47,10 +51,36 @@ export function parseBackends(value: string): BenchBackend[] {
       throw new RangeError(`--backends: expected names from ${BENCH_BACKENDS.filter((b) => b !== 'js').join(', ')}, found '${n}'`);
     }
   }
+  if (names.length === 0) throw new RangeError(`--backends: expected at least one backend name, found '${value}'`);
   return [...new Set(names)] as BenchBackend[];
 }
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Every task id the run could time on `backends` (plus `js`), before --only. */
+function taskIds(backends: readonly BenchBackend[], ctx: TaskContext): string[] {
+  return [...backends, 'js' as const].flatMap((b) => tasksFor(b, ctx).map((d) => taskId(d.name, b)));
+}
+
+/** The ids the run sets out to time; throws on an --only filter that selects nothing. */
+function selectTasks(only: readonly string[], backends: readonly BenchBackend[], ctx: TaskContext): string[] {
+  const ids = taskIds(backends, ctx);
+  const unmatched = unmatchedFilters(only, ids);
+  if (unmatched.length) {
+    const names = [...new Set(ids.map((id) => id.slice(0, id.lastIndexOf('@'))))];
+    throw new RangeError(
+      `--only: ${unmatched.map((f) => `'${f}'`).join(', ')} matches no task; filters are parts of ids 'name@backend', names ${names.join(', ')}, backends ${[...backends, 'js'].join(', ')}`,
+    );
+  }
+  return ids.filter((id) => matchesOnly(id, only));
+}
+
+/** The committed baseline for --compare/--check, or the one --save-baseline merges into (none yet: undefined). */
+function baselineFor(o: BenchCommand, path: string): BaselineFile | undefined {
+  if (o.compare || o.check) return loadBaseline(path);
+  if (o.saveBaseline && existsSync(path)) return loadBaseline(path);
+  return undefined;
+}
 
 interface BackendRun {
   rows: BenchTask[];
@@ -60,6 +90,15 @@ interface BackendRun {
   failed: string[];
   /** Printed under the table. */
   notes?: string[];
+}
+
+/** Times one task; one that throws becomes a skipped row with the error's first line, and counts as failed. */
+async function timeTask(def: TaskDefinition, ctx: RowContext, timing: TimingOptions): Promise<{ row: BenchTask; failed: boolean }> {
+  try {
+    return { row: completedRow(def, ctx, await measure(def, timing)), failed: false };
+  } catch (error) {
+    return { row: skippedRow(def, ctx, `failed: ${(error as Error).message.split('\n')[0]}`), failed: true };
+  }
 }
 
 async function runCpuGuarded(defs: TaskDefinition[], ctx: RowContext, timing: TimingOptions, quick: boolean, taskCtx: TaskContext): Promise<BackendRun> {
@@ -77,7 +116,9 @@ async function runCpuGuarded(defs: TaskDefinition[], ctx: RowContext, timing: Ti
     log(`${taskId(def.name, 'cpu')}: one guarded iteration in a child process (budget ${budgetMs / 1000} s, killed after ${guard / 1000} s)`);
     const probe = await probeInChild(def.name, 'cpu', guard, taskCtx);
     if (probe.status === 'ok' && probe.ms !== null && probe.ms <= budgetMs) {
-      rows.push(completedRow(def, ctx, await measure(def, timing)));
+      const timed = await timeTask(def, ctx, timing);
+      rows.push(timed.row);
+      if (timed.failed) failed.push(taskId(def.name, 'cpu'));
     } else if (probe.status === 'ok' && probe.ms !== null) {
       rows.push(skippedRow(def, ctx, `pure-JS backend: one iteration took ${(probe.ms / 1000).toFixed(1)} s, over the ${budgetMs / 1000} s per-iteration budget`, probe.ms));
       overBudget.set(def.group, def.name);
@@ -102,12 +143,11 @@ async function runTfjsBackend(
     info = await useBackend(backend);
   } catch (error) {
     const ctx: RowContext = { backend, device: deviceLabel(backend, o.cpuModel, 1), peak: o.peak };
-    const defs = modelTasks(taskCtx).filter((d) => matchesOnly(taskId(d.name, backend), o.only));
+    const defs = tasksFor(backend, taskCtx, o.only);
     return { rows: defs.map((d) => skippedRow(d, ctx, `backend ${backend} unavailable: ${(error as Error).message.split('\n')[0]}`)), failed: [] };
   }
   const ctx: RowContext = { backend, device: deviceLabel(backend, o.cpuModel, info.threads), peak: o.peak };
-  const tasks = backend === 'tensorflow' ? [...modelTasks(taskCtx), evaluationTask(taskCtx)] : modelTasks(taskCtx);
-  const defs = tasks.filter((d) => matchesOnly(taskId(d.name, backend), o.only));
+  const defs = tasksFor(backend, taskCtx, o.only);
   const runnable: TaskDefinition[] = [];
   const rows: BenchTask[] = [];
   for (const def of defs) {
@@ -124,11 +164,9 @@ async function runTfjsBackend(
   for (const def of runnable) {
     const id = taskId(def.name, backend);
     log(`${id} …`);
-    let row: CompletedTask;
-    try {
-      row = completedRow(def, ctx, await measure(def, o.timing));
-    } catch (error) {
-      rows.push(skippedRow(def, ctx, `failed: ${(error as Error).message.split('\n')[0]}`));
+    const { row } = await timeTask(def, ctx, o.timing);
+    rows.push(row);
+    if (row.status !== 'completed') {
       failed.push(id);
       continue;
     }
@@ -140,7 +178,6 @@ async function runTfjsBackend(
         profileErrors.push(`${id}: profile failed (the timing stands): ${(error as Error).message.split('\n')[0]}`);
       }
     }
-    rows.push(row);
   }
   return { rows, info, failed, notes: profileErrors };
 }
@@ -149,14 +186,11 @@ async function runJsTasks(taskCtx: TaskContext, o: { only: string[]; timing: Tim
   const ctx: RowContext = { backend: 'js', device: deviceLabel('js', o.cpuModel, 1), peak: o.peak };
   const rows: BenchTask[] = [];
   const failed: string[] = [];
-  for (const def of jsTasks(taskCtx).filter((d) => matchesOnly(taskId(d.name, 'js'), o.only))) {
+  for (const def of tasksFor('js', taskCtx, o.only)) {
     log(`${taskId(def.name, 'js')} …`);
-    try {
-      rows.push(completedRow(def, ctx, await measure(def, o.timing)));
-    } catch (error) {
-      rows.push(skippedRow(def, ctx, `failed: ${(error as Error).message.split('\n')[0]}`));
-      failed.push(taskId(def.name, 'js'));
-    }
+    const timed = await timeTask(def, ctx, o.timing);
+    rows.push(timed.row);
+    if (timed.failed) failed.push(taskId(def.name, 'js'));
   }
   return { rows, failed };
 }
@@ -169,7 +203,7 @@ async function runJsTasks(taskCtx: TaskContext, o: { only: string[]; timing: Tim
 async function runGpu(taskCtx: TaskContext, o: { only: string[]; timing: TimingOptions }): Promise<BackendRun> {
   const gpu = detectTensorflowGpu();
   const ctx: RowContext = { backend: 'tensorflow-gpu', device: gpu.device, peak: null };
-  const defs = modelTasks(taskCtx).filter((d) => matchesOnly(taskId(d.name, 'tensorflow-gpu'), o.only));
+  const defs = tasksFor('tensorflow-gpu', taskCtx, o.only);
   if (!gpu.available || !defs.length) return { rows: defs.map((d) => skippedRow(d, ctx, gpu.reason)), failed: [] };
   log(`tensorflow-gpu (${gpu.device}): ${defs.length} tasks in a child process …`);
   const guardMs = BENCH_DEFAULTS.gpuGuard.baseMs + defs.length * (BENCH_DEFAULTS.gpuGuard.perTaskMs + 2 * o.timing.timeMs);
@@ -188,7 +222,7 @@ function peerFor(o: BenchCommand, rows: readonly BenchTask[], threads: number, b
     return { status: 'skipped', reason: `not run with --quick${check.ok ? '' : `; ${check.reason}`}` };
   }
   const models = MODEL_KINDS.filter((k) => rows.some((t) => t.group === 'train-step' && t.model === k && t.status === 'completed'));
-  log(`PyTorch peer (${models.join(', ') || 'no model'}) …`);
+  if (models.length) log(`PyTorch peer (${models.join(', ')}) …`);
   return runPeer({ models: models as ModelKind[], batch, threads, seed: BENCH_DEFAULTS.seed, timeMs: o.time });
 }
 
@@ -196,6 +230,11 @@ export async function runBench(o: BenchCommand): Promise<void> {
   const backends = parseBackends(o.backends);
   const only = (o.only ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const quick = Boolean(o.quick);
+  if (quick && o.saveBaseline) throw new RangeError('--save-baseline: a baseline needs a full run, found --quick (too few samples for intervals)');
+  const jsonPath = resolve(o.json);
+  assertWritableFile(jsonPath, '--json');
+  const baselinePath = BENCH_DEFAULTS.baselinePath;
+  const previousBaseline = baselineFor(o, baselinePath);
   const timing: TimingOptions = quick
     ? { ...BENCH_DEFAULTS.quick }
     : { timeMs: o.time, iterations: BENCH_DEFAULTS.iterations, warmupIterations: BENCH_DEFAULTS.warmupIterations };
@@ -209,6 +248,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
   const first = backends.find((b) => (TFJS_BACKENDS as readonly string[]).includes(b)) ?? 'tensorflow';
   await useBackend(first as BackendName).catch(() => useBackend('cpu'));
   const taskCtx: TaskContext = { batch, seed, costs: measureModelCosts(seed) };
+  const selectedIds = selectTasks(only, backends, taskCtx);
   const startEnv = benchEnvironment({});
 
   const rows: BenchTask[] = [];
@@ -253,31 +293,34 @@ export async function runBench(o: BenchCommand): Promise<void> {
   const notes: string[] = [...runNotes];
   const disturbed = loadWarning(report.environment);
   if (disturbed) notes.push(disturbed);
-  const baselinePath = BENCH_DEFAULTS.baselinePath;
-  if (o.compare || o.check) {
-    const baseline = loadBaseline(baselinePath);
-    report = applyBaseline(report, baseline, o.threshold, 'harness/bench/baseline.json');
-    const mismatch = baselineMismatch(report, baseline);
+  if ((o.compare || o.check) && previousBaseline) {
+    report = applyBaseline(report, previousBaseline, o.threshold, relative(process.cwd(), baselinePath), selectedIds);
+    const mismatch = baselineMismatch(report, previousBaseline);
     if (mismatch) notes.push(mismatch);
   }
-  if (quick && (o.saveBaseline || o.compare || o.check)) notes.push('--quick takes too few samples for baseline work: intervals are wide');
+  if (quick && (o.compare || o.check)) notes.push('--quick takes too few samples for baseline work: intervals are wide');
+  if (quick && o.time !== BENCH_DEFAULTS.timeMs) notes.push(`--time ${o.time} is not used with --quick (${BENCH_DEFAULTS.quick.iterations} iterations per task)`);
   if (o.profile && !backends.includes('tensorflow')) notes.push('--profile times TensorFlow ops, so it profiles the tensorflow backend only: add it to --backends');
 
   console.log(formatReport(report, notes));
-  const jsonPath = resolve(o.json);
   writeReport(jsonPath, report);
   log(`wrote ${jsonPath}`);
-  if (o.saveBaseline) {
-    saveBaseline(baselinePath, reportToBaseline(report));
-    log(`wrote baseline ${baselinePath} (${report.tasks.filter((t) => t.status === 'completed').length} tasks)`);
-  }
 
   const leaks = report.tasks.filter((t) => t.status === 'completed' && t.tensors.growth > 0).map((t) => t.id);
+  const notCompared = report.baseline?.notCompared ?? [];
   const problems = [
     leaks.length && `tensor count grew across iterations in ${leaks.join(', ')}`,
     failed.length && `tasks failed: ${failed.join(', ')}`,
-    o.check && report.baseline?.regressions.length && `regressions beyond ${(o.threshold * 100).toFixed(0)} %: ${report.baseline.regressions.join(', ')}`,
+    o.check && report.baseline?.regressions.length && `regressions beyond ${percent(o.threshold)}: ${report.baseline.regressions.join(', ')}`,
+    o.check && notCompared.length && `baseline tasks not compared (skipped or failed in this run): ${notCompared.join(', ')}`,
   ].filter(Boolean);
+  if (o.saveBaseline && problems.length === 0) {
+    const saved = mergeBaseline(previousBaseline, report, taskIds(BENCH_BACKENDS.filter((b) => b !== 'js'), taskCtx));
+    saveBaseline(baselinePath, saved);
+    log(`wrote baseline ${baselinePath}: ${report.tasks.filter((t) => t.status === 'completed').length} tasks from this run, ${saved.tasks.length} in all`);
+  } else if (o.saveBaseline) {
+    problems.push(`baseline not saved (${baselinePath} unchanged) because of the errors above`);
+  }
   if (problems.length) {
     for (const p of problems) console.error(`error: ${p}`);
     process.exitCode = 1;

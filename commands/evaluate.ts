@@ -8,7 +8,7 @@ import { endianness } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import type { BackendInfo } from '../models/backend';
-import { writeFolderAtomically, writeJsonAtomically } from '../models/atomic-write';
+import { assertWritableFile, writeFolderAtomically, writeJsonAtomically } from '../models/atomic-write';
 import { readManifest } from '../models/checkpoint';
 import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { predictLabels } from '../models/classifier/model';
@@ -39,12 +39,6 @@ export interface EvaluateCommand {
   export?: string;
   backend: BackendInfo;
   dataDir?: string;
-  /** Models to score instead of the committed checkpoints (tests, untrained smoke runs). */
-  models?: Partial<Record<ModelKind, GenerativeModel>>;
-  /** Further metric options (e.g. tiny counts for smoke runs); `samples` and `seed` win. */
-  metricOptions?: Partial<MetricOptions>;
-  /** Print the table (default true). */
-  print?: boolean;
 }
 
 type Loaded = { model: GenerativeModel; status: EvaluatedModel; trainingSeed?: number } | { status: MissingModel };
@@ -157,11 +151,13 @@ function exportRun(dir: string, run: MetricsRun, real: ImageSet, reference: Imag
 
 export async function runEvaluate(o: EvaluateCommand): Promise<EvaluationDocument> {
   const log = (line: string) => console.error(`[evaluate] ${line}`);
+  const jsonPath = resolve(o.json);
+  assertWritableFile(jsonPath, '--json');
   if (!existsSync(join(CLASSIFIER_DIR, 'manifest.json'))) {
     throw new Error(`no classifier checkpoint at ${CLASSIFIER_DIR}: the metrics need it (run \`npm run train-classifier\` first)`);
   }
   const classifier = await loadClassifier();
-  const classes = o.metricOptions?.classes ?? METRIC_DEFAULTS.classes;
+  const { classes } = METRIC_DEFAULTS;
   const real = loadShoes('test', classes, o.dataDir);
   const trainSet = loadShoes('train', classes, o.dataDir);
   const referenceCount = Math.min(o.samples, trainSet.count);
@@ -169,15 +165,14 @@ export async function runEvaluate(o: EvaluateCommand): Promise<EvaluationDocumen
 
   const loaded = {} as Record<ModelKind, Loaded>;
   for (const kind of MODEL_KINDS) {
-    const given = o.models?.[kind];
-    loaded[kind] = given ? { model: given, status: { status: 'evaluated', checkpoint: 'in-process model' } } : await loadCheckpoint(kind);
+    loaded[kind] = await loadCheckpoint(kind);
     if (loaded[kind].status.status === 'missing') log(`${kind}: missing (${(loaded[kind].status as MissingModel).reason})`);
   }
   const models = MODEL_KINDS.flatMap((kind) => {
     const entry = loaded[kind];
     return 'model' in entry ? [entry.model] : [];
   });
-  const options: Partial<MetricOptions> = { ...o.metricOptions, samples: o.samples, seed: o.seed };
+  const options: Partial<MetricOptions> = { samples: o.samples, seed: o.seed };
   const run = computeMetrics(
     { models, real, reference, features: classifierFeatureExtractor(classifier), labeller: (images, count) => predictLabels(classifier, images, count), labellerName: 'shoe-classifier', log },
     options,
@@ -197,14 +192,11 @@ export async function runEvaluate(o: EvaluateCommand): Promise<EvaluationDocumen
     classifier: { checkpoint: relative(process.cwd(), CLASSIFIER_DIR) || CLASSIFIER_DIR, testAccuracy: classifierAccuracy() },
     metrics: run.document,
   };
-  const jsonPath = resolve(o.json);
   writeJsonAtomically(jsonPath, document);
   if (o.export) exportRun(resolve(o.export), run, real, reference, run.document.options);
-  if (o.print ?? true) {
-    console.log(metricsTable(document));
-    const t = run.document.timingsMs;
-    console.log(`metrics in ${(t.total / 1000).toFixed(1)} s (${(t.excludingInversion / 1000).toFixed(1)} s without inversion); written to ${relative(process.cwd(), jsonPath)}`);
-    if (o.export) console.log(`images exported to ${relative(process.cwd(), resolve(o.export))}`);
-  }
+  console.log(metricsTable(document));
+  const t = run.document.timingsMs;
+  console.log(`metrics in ${(t.total / 1000).toFixed(1)} s (${(t.excludingInversion / 1000).toFixed(1)} s without inversion); written to ${relative(process.cwd(), jsonPath)}`);
+  if (o.export) console.log(`images exported to ${relative(process.cwd(), resolve(o.export))}`);
   return document;
 }

@@ -14,10 +14,12 @@ import { LOG_FILE, train, type StepRecord } from '../models/train';
 import type { GenerativeModel, ModelKind } from '../models/types';
 import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
 import { extractFeatures } from '../harness/metrics/features';
+import { quantileSorted } from '../harness/metrics/bootstrap';
 import { frechetDistance } from '../harness/metrics/frechet-distance';
 import { fixedLatents, generateImages } from '../harness/samples/generate';
 
 const QUALITY_SAMPLES = 500;
+const WARM_UP_STEPS = 10;
 
 interface TrainCommand {
   kind: ModelKind;
@@ -57,9 +59,10 @@ function formatLosses(r: StepRecord): string {
 
 export async function runTraining(o: TrainCommand): Promise<void> {
   const data = loadShoes('train', o.classes, o.dataDir);
+  if (o.batch > data.count) throw new RangeError(`--batch: expected at most the ${data.count} training images of classes ${o.classes.join(',')}, found ${o.batch}`);
   const steps = o.steps ?? (o.epochs ?? 10) * Math.floor(data.count / o.batch);
   const quality = o.qualityEvery > 0 ? await qualitySignal(o.seed, o.classes, o.dataDir) : undefined;
-  if (o.qualityEvery > 0 && !quality) console.error('[train] no classifier checkpoint yet: quality signal off (run train-classifier first)');
+  if (o.qualityEvery > 0 && !quality) console.error('[train] no classifier checkpoint yet: quality signal off (run `npm run train-classifier` first)');
   const bar = new SingleBar({ format: '{model} [{bar}] {value}/{total} | {losses} | {rate} steps/s | ETA {eta_formatted}', etaBuffer: 50 }, Presets.shades_classic);
   const started = performance.now();
   let counted = 0;
@@ -73,8 +76,9 @@ export async function runTraining(o: TrainCommand): Promise<void> {
     },
   });
   bar.stop();
-  const times = result.log.slice(10).map((r) => r.ms).sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)] ?? NaN;
+  // Without the first steps (oneDNN primitive caches, Adam's slots) when the run has more.
+  const timed = result.log.length > WARM_UP_STEPS ? result.log.slice(WARM_UP_STEPS) : result.log;
+  const median = quantileSorted(timed.map((r) => r.ms).sort((a, b) => a - b), 0.5);
   console.log(`[train] ${o.kind}: ${steps} steps, median ${median.toFixed(1)} ms/step; checkpoint in ${o.outDir}`);
   if (o.publish) {
     const target = checkpointDir(o.kind);

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
+import { assertWritableFile, writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
 
 let dir: string;
 beforeEach(() => {
@@ -27,6 +27,13 @@ test('a failed write leaves the target as it was and no temporary file', () => {
   expect(() => writeFileAtomically(join(dir, 'folder'), 'two')).toThrow();
   expect(readFileSync(path, 'utf8')).toBe('one');
   expect(readdirSync(dir).sort()).toEqual(['folder', 'x.json']);
+});
+
+test('a target that cannot be a file is refused up front, naming the flag', () => {
+  writeFileSync(join(dir, 'file'), 'x');
+  expect(() => assertWritableFile(join(dir, 'new', 'deeper', 'out.json'), '--json')).not.toThrow();
+  expect(() => assertWritableFile(dir, '--json')).toThrow(/^--json: expected a file path, found the folder /);
+  expect(() => assertWritableFile(join(dir, 'file', 'out.json'), '--json')).toThrow(/^--json: cannot write .*file is a file, not a folder$/);
 });
 
 test('JSON is written indented by two spaces with a final newline', () => {

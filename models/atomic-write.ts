@@ -3,8 +3,8 @@
  * name (`*.tmp`, git-ignored) and renamed into place, so neither a reader nor an interrupted run
  * ever sees a half-written file or folder. A failed write removes its temporary.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export type FileContent = Uint8Array | string;
 
@@ -18,6 +18,23 @@ export interface FolderOptions {
 /** `<target>.<pid>-<random>.<suffix>`: unique per write, on the target's file system. */
 function besideTarget(target: string, suffix: string): string {
   return `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.${suffix}`;
+}
+
+/**
+ * Checks, before long work whose result would go to `path`, that a file can be written there: it
+ * is not a folder and its nearest existing ancestor is a writable folder. `what` (a flag) leads the error.
+ */
+export function assertWritableFile(path: string, what: string): void {
+  const target = resolve(path);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new Error(`${what}: expected a file path, found the folder ${target}`);
+  let dir = dirname(target);
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new Error(`${what}: cannot write ${target}: ${dir} is a file, not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new Error(`${what}: cannot write ${target}: the folder ${dir} is not writable`);
+  }
 }
 
 /** Writes `content` to `path`, creating its folder. */

@@ -7,7 +7,7 @@ import { loadNetwork, readManifest } from './checkpoint';
 import { createTrainable, loadGenerative } from './registry';
 import { normalTensor } from './seed';
 import { syntheticShoes, trainableHash, weightsHash } from './testing';
-import { train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
+import { resumeMismatch, train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
 import { MODEL_KINDS, type ModelKind } from './types';
 
 let backend: BackendInfo;
@@ -77,6 +77,15 @@ test('checkpoints hold the tfjs layers format, a manifest and the step log', asy
   expect(generative.latentDim).toBe(100);
 });
 
+test('--resume refuses a run whose seed, config, batch or classes differ, naming each', () => {
+  const saved = { kind: 'vae', seed: 1, config: { alpha: 2000 }, batchSize: 64, classes: [5, 7] };
+  expect(resumeMismatch('d', saved, saved)).toBeUndefined();
+  expect(resumeMismatch('d', saved, { ...saved, config: { alpha: 10 }, batchSize: 32 })).toBe(
+    '--resume: the run in d differs: config {"alpha":2000} there, {"alpha":10} asked; batchSize 64 there, 32 asked',
+  );
+  expect(resumeMismatch('d', saved, { ...saved, kind: 'dcgan', classes: [7] })).toMatch(/kind "vae" there, "dcgan" asked; classes \[5,7\] there, \[7\] asked$/);
+});
+
 test('a NaN loss stops the run naming the step, and the last good checkpoint stays', async () => {
   const dir = tempDir();
   await run('vae', dir, 2);
@@ -87,9 +96,11 @@ test('a NaN loss stops the run naming the step, and the last good checkpoint sta
 });
 
 test('bad options are clear errors', async () => {
-  expect(() => validateTrainOptions({ steps: 0, batchSize: 64, seed: 1 })).toThrow(/--steps: expected an integer ≥ 1, found 0/);
-  expect(() => validateTrainOptions({ steps: 1, batchSize: 0, seed: 1 })).toThrow(/--batch: expected an integer ≥ 1, found 0/);
-  expect(() => validateTrainOptions({ steps: 1, batchSize: 1, seed: 1, alpha: 0 })).toThrow(/--alpha: expected a number > 0, found 0/);
+  expect(() => validateTrainOptions({ kind: 'vae', steps: 0, batchSize: 64, seed: 1 })).toThrow(/--steps: expected an integer ≥ 1, found 0/);
+  expect(() => validateTrainOptions({ kind: 'vae', steps: 1, batchSize: 0, seed: 1 })).toThrow(/--batch: expected an integer ≥ 1, found 0/);
+  expect(() => validateTrainOptions({ kind: 'vae', steps: 1, batchSize: 1, seed: 1, alpha: 0 })).toThrow(/--alpha: expected a number > 0, found 0/);
+  expect(() => validateTrainOptions({ kind: 'dcgan', steps: 1, batchSize: 1, seed: 1, alpha: 5 })).toThrow('--alpha: only the VAE has an α (its MSE weight), found --alpha 5 with --model dcgan');
+  await expect(run('vae', tempDir(), 2, { resume: true })).rejects.toThrow(/--resume: expected a checkpoint in .*, found no manifest\.json there/);
   const file = join(tempDir(), 'a-file');
   writeFileSync(file, 'x');
   await expect(run('vae', file, 2)).rejects.toThrow(/expected a folder for the checkpoint, found a file/);

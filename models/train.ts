@@ -51,11 +51,29 @@ export class TrainingDivergedError extends Error {
   override name = 'TrainingDivergedError';
 }
 
-export function validateTrainOptions(o: Pick<TrainOptions, 'steps' | 'batchSize' | 'seed' | 'alpha'>): void {
+export function validateTrainOptions(o: Pick<TrainOptions, 'kind' | 'steps' | 'batchSize' | 'seed' | 'alpha'>): void {
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new RangeError(`--steps: expected an integer ≥ 1, found ${o.steps}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`--batch: expected an integer ≥ 1, found ${o.batchSize}`);
   if (!Number.isSafeInteger(o.seed)) throw new RangeError(`--seed: expected an integer, found ${o.seed}`);
   if (o.alpha !== undefined && !(o.alpha > 0)) throw new RangeError(`--alpha: expected a number > 0, found ${o.alpha}`);
+  if (o.alpha !== undefined && o.kind !== 'vae') throw new RangeError(`--alpha: only the VAE has an α (its MSE weight), found --alpha ${o.alpha} with --model ${o.kind}`);
+}
+
+/** What a resumed run must share with the checkpoint it continues, as the manifest records it. */
+export interface RunIdentity {
+  kind: string;
+  seed: number;
+  config: object;
+  batchSize: number;
+  classes: readonly number[];
+}
+
+/** Why `--resume` cannot continue the run in `dir` with `wanted`, or undefined when it can. */
+export function resumeMismatch(dir: string, saved: RunIdentity, wanted: RunIdentity): string | undefined {
+  const differences = (['kind', 'seed', 'config', 'batchSize', 'classes'] as const)
+    .filter((key) => JSON.stringify(saved[key]) !== JSON.stringify(wanted[key]))
+    .map((key) => `${key} ${JSON.stringify(saved[key])} there, ${JSON.stringify(wanted[key])} asked`);
+  return differences.length ? `--resume: the run in ${dir} differs: ${differences.join('; ')}` : undefined;
 }
 
 function firstNonFinite(losses: StepLosses): string | undefined {
@@ -83,11 +101,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const trainable = createTrainable(o.kind, o.seed, o);
   const pixels = toPixelRange(o.data.images, trainable.pixelRange);
   let start = 0;
-  if (o.resume && existsSync(join(o.outDir, 'manifest.json'))) {
-    const manifest = readManifest<{ kind: string; seed: number; step: number }>(o.outDir);
-    if (manifest.kind !== o.kind || manifest.seed !== o.seed) {
-      throw new Error(`--resume: ${o.outDir} holds ${manifest.kind} seed ${manifest.seed}, not ${o.kind} seed ${o.seed}`);
-    }
+  if (o.resume) {
+    if (!existsSync(join(o.outDir, 'manifest.json'))) throw new Error(`--resume: expected a checkpoint in ${o.outDir}, found no manifest.json there`);
+    const manifest = readManifest<RunIdentity & { step: number }>(o.outDir);
+    const mismatch = resumeMismatch(o.outDir, manifest, { kind: o.kind, seed: o.seed, config: referenceConfig(o.kind, o), batchSize: o.batchSize, classes: o.data.classes });
+    if (mismatch) throw new Error(mismatch);
     for (const [name, model] of Object.entries(trainable.networks)) await restoreNetwork(o.outDir, name, model);
     for (const [name, opt] of Object.entries(trainable.optimizers)) await restoreOptimizer(o.outDir, name, opt);
     start = manifest.step;

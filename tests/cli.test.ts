@@ -16,10 +16,16 @@ test.each([
   [['train', '--model', 'vae', '--alpha', '0'], /--alpha: expected a number > 0, found '0'/],
   [['train', '--model', 'vae', '--steps', '1.5'], /--steps: expected an integer ≥ 1, found '1\.5'/],
   [['train', '--model', 'vae', '--classes', '5,12'], /--classes: expected integers 0-9/],
+  [['train', '--model', 'vae', '--classes', '5,,7'], /--classes: expected comma-separated integers 0-9, found '' \(in '5,,7'\)/],
+  [['train', '--model', 'vae', '--classes', '0x5'], /--classes: expected comma-separated integers 0-9, found '0x5'/],
+  [['train', '--model', 'vae', '--steps', '10', '--epochs', '2'], /option '--steps <n>' cannot be used with option '--epochs <n>'/],
+  [['bench', '--threshold', '10'], /--threshold: expected a fraction between 0 and 1 \(0\.1 = 10 %\), found '10'/],
+  [['bench', '--backends', ','], /--backends: expected at least one backend name, found ','/],
   [['train', '--model', 'vae', '--backend', 'webgl'], /argument 'webgl' is invalid\. Allowed choices are tensorflow, tensorflow-gpu, wasm, cpu/],
   [['evaluate', '--samples', 'many'], /--samples: expected an integer ≥ 2, found 'many'/],
   [['train'], /required option '--model <kind>' not specified/],
   [['frobnicate'], /unknown command 'frobnicate'/],
+  [['bench', '--backends', 'tensorflow', '--only', 'sample/vae,train/vae'], /--only: 'train\/vae' matches no task; .* names train-step\/vae, /],
 ])('%j is rejected', async (args, message) => {
   await expect(parse(...args)).rejects.toThrow(message);
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyBaseline, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, reportToBaseline, saveBaseline } from './baseline';
+import { applyBaseline, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
 import { SchemaError } from './schema';
 import { completedTask, latency, sampleBaseline, sampleReport, skippedTask } from './test-fixtures';
 
@@ -54,11 +54,16 @@ describe('applyBaseline', () => {
     { id: 'train-step/vae@tensorflow', mean: 100 },
     { id: 'train-step/dcgan@tensorflow', mean: 310 },
     { id: 'train-step/vae@wasm', mean: 10 },
+    { id: 'sample/vae@cpu', mean: 10 },
   ]);
-  const out = applyBaseline(report, baseline, 0.1, 'harness/bench/baseline.json');
+  const selected = ['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow', 'sample/vae@tensorflow', 'train-step/vae@wasm'];
+  const out = applyBaseline(report, baseline, 0.1, 'harness/bench/baseline.json', selected);
 
-  test('lists regressions by id', () => {
-    expect(out.baseline).toEqual({ path: 'harness/bench/baseline.json', createdAt: baseline.createdAt, commit: 'base', regressions: ['train-step/vae@tensorflow'] });
+  test('lists regressions by id, and the selected baseline tasks the run did not complete', () => {
+    expect(out.baseline).toEqual({
+      path: 'harness/bench/baseline.json', createdAt: baseline.createdAt, commit: 'base',
+      regressions: ['train-step/vae@tensorflow'], notCompared: ['train-step/vae@wasm'],
+    });
   });
   test('fills ratios on known completed tasks only', () => {
     const byId = Object.fromEntries(out.tasks.map((t) => [t.id, t]));
@@ -74,11 +79,39 @@ describe('applyBaseline', () => {
 });
 
 describe('baseline file', () => {
-  test('keeps completed tasks, latency only', () => {
+  test('keeps completed tasks, latency only, each with its commit and date', () => {
     const b = reportToBaseline(sampleReport());
     expect(b.tasks.map((t) => t.id)).toEqual(['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow']);
-    expect(b.tasks[0]!.latency).toEqual(latency(70));
+    expect(b.tasks[0]).toEqual({ id: 'train-step/vae@tensorflow', latency: latency(70), commit: 'abc', createdAt: '2025-01-01T00:00:00.000Z' });
     expect(b).toMatchObject({ cpuModel: 'Test CPU', cpus: 2, commit: 'abc' });
+  });
+  test('a save replaces the tasks the run completed and keeps the others, dropping ids no task has', () => {
+    const previous = sampleBaseline([
+      { id: 'train-step/vae@tensorflow', mean: 90 },
+      { id: 'sample/vae@tensorflow', mean: 20 },
+      { id: 'train-step/retired@tensorflow', mean: 5 },
+    ]);
+    const known = ['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow', 'sample/vae@tensorflow'];
+    const merged = mergeBaseline(previous, sampleReport(), known);
+    expect(merged.tasks.map((t) => [t.id, t.latency.mean, t.commit])).toEqual([
+      ['train-step/vae@tensorflow', 70, 'abc'],
+      ['sample/vae@tensorflow', 20, undefined],
+      ['train-step/dcgan@tensorflow', 300, 'abc'],
+    ]);
+    expect(merged.commit).toBe('abc');
+  });
+  test('a save over a baseline from another machine replaces it', () => {
+    const other = { ...sampleBaseline([{ id: 'sample/vae@tensorflow', mean: 20 }]), cpus: 8 };
+    expect(mergeBaseline(other, sampleReport(), ['sample/vae@tensorflow']).tasks.map((t) => t.id)).toEqual(['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow']);
+  });
+  test('a missing or broken baseline file is named with what to do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+    expect(() => loadBaseline(join(dir, 'none.json'))).toThrow(/none\.json: no baseline yet; save one with `npm run bench -- --save-baseline`/);
+    writeFileSync(join(dir, 'cut.json'), '{"schema": ');
+    expect(() => loadBaseline(join(dir, 'cut.json'))).toThrow(/cut\.json: expected the JSON of a bench baseline, found invalid JSON/);
+    const dup = sampleBaseline([{ id: 'a@js', mean: 1 }, { id: 'a@js', mean: 2 }]);
+    writeFileSync(join(dir, 'dup.json'), JSON.stringify(dup));
+    expect(() => loadBaseline(join(dir, 'dup.json'))).toThrow(/dup\.json\.tasks: expected unique ids, found "a@js"/);
   });
   test('a baseline from another machine is named as such', () => {
     expect(baselineMismatch(sampleReport(), { ...sampleBaseline([]), cpus: 4 })).toMatch(/2 CPUs vs baseline 4/);

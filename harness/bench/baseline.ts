@@ -39,23 +39,40 @@ export function compareLatency(current: Pick<LatencyStats, 'mean' | 'rme'>, base
   };
 }
 
-/** The baseline view of a report: completed tasks only, latency only. */
+/** The baseline view of a report: completed tasks only, latency only, each with its commit and date. */
 export function reportToBaseline(report: BenchReport): BaselineFile {
+  const { commit } = report.environment;
   return {
     schema: BASELINE_SCHEMA,
     createdAt: report.createdAt,
-    commit: report.environment.commit,
+    commit,
     cpuModel: report.environment.cpuModel,
     cpus: report.environment.cpus,
-    tasks: report.tasks.flatMap((t) => (t.status === 'completed' ? [{ id: t.id, latency: t.latency }] : [])),
+    tasks: report.tasks.flatMap((t) => (t.status === 'completed' ? [{ id: t.id, latency: t.latency, commit, createdAt: report.createdAt }] : [])),
   };
 }
 
 /**
- * Fills `baseline` on every completed task that the baseline knows; returns the ids flagged as
- * regressions. Pure: returns a new report.
+ * `--save-baseline` on top of the existing file: the tasks this run completed replace theirs, the
+ * others stay (a `--only` run updates only what it timed), except ids that no task has any more.
+ * A baseline from another machine is replaced whole.
  */
-export function applyBaseline(report: BenchReport, baseline: BaselineFile, threshold: number, path: string): BenchReport {
+export function mergeBaseline(previous: BaselineFile | undefined, report: BenchReport, knownIds: readonly string[]): BaselineFile {
+  const fresh = reportToBaseline(report);
+  if (previous && (previous.cpuModel !== fresh.cpuModel || previous.cpus !== fresh.cpus)) return fresh;
+  const byId = new Map(fresh.tasks.map((t) => [t.id, t]));
+  const known = new Set(knownIds);
+  const kept = (previous?.tasks ?? []).filter((t) => known.has(t.id) || byId.has(t.id)).map((t) => byId.get(t.id) ?? t);
+  const keptIds = new Set(kept.map((t) => t.id));
+  return { ...fresh, tasks: [...kept, ...fresh.tasks.filter((t) => !keptIds.has(t.id))] };
+}
+
+/**
+ * Fills `baseline` on every completed task that the baseline knows; lists the ids flagged as
+ * regressions, and the baseline tasks among `selectedIds` (what the run set out to time) that it
+ * did not complete. Pure: returns a new report.
+ */
+export function applyBaseline(report: BenchReport, baseline: BaselineFile, threshold: number, path: string, selectedIds: readonly string[]): BenchReport {
   const known = new Map(baseline.tasks.map((t) => [t.id, t.latency]));
   const tasks = report.tasks.map((t) => {
     if (t.status !== 'completed') return t;
@@ -63,10 +80,13 @@ export function applyBaseline(report: BenchReport, baseline: BaselineFile, thres
     return { ...t, baseline: base ? compareLatency(t.latency, base, threshold) : null };
   });
   const regressions = tasks.flatMap((t) => (t.status === 'completed' && t.baseline?.regression ? [t.id] : []));
+  const completed = new Set(tasks.flatMap((t) => (t.status === 'completed' ? [t.id] : [])));
+  const selected = new Set(selectedIds);
+  const notCompared = baseline.tasks.map((t) => t.id).filter((id) => selected.has(id) && !completed.has(id));
   return {
     ...report,
     settings: { ...report.settings, threshold },
-    baseline: { path, createdAt: baseline.createdAt, commit: baseline.commit, regressions },
+    baseline: { path, createdAt: baseline.createdAt, commit: baseline.commit, regressions, notCompared },
     tasks,
   };
 }
@@ -79,8 +99,23 @@ export function baselineMismatch(report: BenchReport, baseline: BaselineFile): s
   return problems.length ? `baseline was recorded on another machine: ${problems.join('; ')}` : undefined;
 }
 
+export class BaselineFileError extends Error {}
+
 export function loadBaseline(path: string): BaselineFile {
-  return validateBaseline(JSON.parse(readFileSync(path, 'utf8')), path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new BaselineFileError(missing ? `${path}: no baseline yet; save one with \`npm run bench -- --save-baseline\`` : `${path}: cannot read the baseline: ${(error as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new BaselineFileError(`${path}: expected the JSON of a bench baseline, found invalid JSON (${(error as Error).message})`);
+  }
+  return validateBaseline(doc, path);
 }
 
 export function saveBaseline(path: string, baseline: BaselineFile): void {

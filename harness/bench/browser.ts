@@ -18,7 +18,7 @@ import type { PageInfo, PageTask } from './browser-page';
 import type { Measurement, TimingOptions } from './measure';
 import { completedRow, skippedRow, type RowContext } from './run';
 import { syntheticShoes } from '../../models/testing';
-import { matchesOnly, modelTasks, taskId, type TaskContext } from './tasks';
+import { taskId, tasksFor, type TaskContext } from './tasks';
 import type { BenchBackend, BenchTask, PeakInfo } from './types';
 
 /** The brief's flags: no sandbox (root in a container), nothing that reaches the network by itself. */
@@ -82,7 +82,7 @@ export async function runBrowserBackend(
   ctx: TaskContext,
   o: { only: string[]; peak: PeakInfo; timing: TimingOptions },
 ): Promise<{ rows: BenchTask[]; failed: string[] }> {
-  const defs = modelTasks(ctx).filter((d) => matchesOnly(taskId(d.name, backend), o.only));
+  const defs = tasksFor(backend, ctx, o.only);
   const skipAll = (device: string, reason: string) => ({ rows: defs.map((d) => skippedRow(d, { backend, device, peak: o.peak }, reason)), failed: [] });
   if (defs.length === 0) return { rows: [], failed: [] };
   if (backend === 'webgpu') {
@@ -98,20 +98,23 @@ export async function runBrowserBackend(
   } catch (error) {
     return skipAll('browser', `playwright cannot load: ${(error as Error).message}`);
   }
-  const page = await bundlePage();
-  const server = await serve({
-    '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script src="/tf.min.js"></script><script src="/bench.js"></script>' },
-    '/tf.min.js': { type: 'text/javascript', body: readFileSync(require.resolve('@tensorflow/tfjs/dist/tf.min.js')) },
-    '/bench.js': { type: 'text/javascript', body: page },
-  });
   let browser: Browser | undefined;
+  let server: Server | undefined;
   const quick = o.timing.iterations <= BENCH_DEFAULTS.quick.iterations && o.timing.timeMs === 0;
   const guard = quick ? GUARD_MS.quick : GUARD_MS.full;
   try {
+    const page = await bundlePage();
+    server = await serve({
+      '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script src="/tf.min.js"></script><script src="/bench.js"></script>' },
+      '/tf.min.js': { type: 'text/javascript', body: readFileSync(require.resolve('@tensorflow/tfjs/dist/tf.min.js')) },
+      '/bench.js': { type: 'text/javascript', body: page },
+    });
     browser = await playwright.chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    /** Page errors of the current tab only, so a failure never quotes an earlier task's. */
     const errors: string[] = [];
     const openTab = async (): Promise<{ tab: Page; info: PageInfo }> => {
+      errors.length = 0;
       const tab = await browser!.newPage();
       tab.on('pageerror', (e) => errors.push(e.message));
       await tab.goto(url, { waitUntil: 'load' });
@@ -164,9 +167,9 @@ export async function runBrowserBackend(
     }
     return { rows, failed };
   } catch (error) {
-    return skipAll('browser', `Chromium failed: ${(error as Error).message.split('\n')[0]}`);
+    return skipAll('browser', `${browser ? 'Chromium failed' : 'could not start the page in Chromium'}: ${(error as Error).message.split('\n')[0]}`);
   } finally {
     await browser?.close().catch(() => undefined);
-    server.close();
+    server?.close();
   }
 }

@@ -7,7 +7,7 @@
  */
 import { BackendUnavailableError, parseBackendName, useBackend, type BackendInfo } from '../../models/backend';
 import { measure, type ChildLine, type ChildRunOptions } from './run';
-import { matchesOnly, modelTasks, taskId } from './tasks';
+import { tasksFor } from './tasks';
 
 const print = (line: ChildLine): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
 const oneLine = (error: unknown) => (error as Error).message.replace(/\s*\n\s*/g, ' ');
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<void> {
   }
   print({ backend: { threads: info.threads, description: info.description } });
   const ctx = { batch: options.batch, seed: options.seed, costs: options.costs };
-  for (const def of modelTasks(ctx).filter((d) => matchesOnly(taskId(d.name, name), options.only))) {
+  for (const def of tasksFor(name, ctx, options.only)) {
     try {
       print({ task: { name: def.name, ...(await measure(def, options.timing)) } });
     } catch (error) {

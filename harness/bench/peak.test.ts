@@ -35,6 +35,17 @@ describe('peak FP32', () => {
   test('environment overrides: the whole figure, or single factors', () => {
     expect(computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_PEAK_GFLOPS: '100' })).toMatchObject({ gflops: 100, source: 'env' });
     expect(computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_FLOPS_PER_CYCLE: '16', BENCH_CPU_GHZ: '3' })).toMatchObject({ gflops: 96, source: 'env' });
-    expect(computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_PEAK_GFLOPS: 'lots' })).toMatchObject({ source: 'detected' });
+    expect(computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_CPU_GHZ: '3' }).formula).toBe(
+      'peak = 2 cores × 3 GHz (from $BENCH_CPU_GHZ) × 32 FLOP/cycle (AVX2+FMA: 2 FMA units × 8 FP32 lanes × 2) = 192.0 GFLOP/s FP32',
+    );
+  });
+  test('an override that is not a positive number is an error naming it', () => {
+    expect(() => computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_PEAK_GFLOPS: 'lots' })).toThrow("$BENCH_PEAK_GFLOPS: expected a number > 0, found 'lots'");
+    expect(() => computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_CPU_GHZ: '-1' })).toThrow(/^\$BENCH_CPU_GHZ: /);
+  });
+  test('no clock anywhere: peak 0 (unknown), saying which variable to set', () => {
+    const p = computePeak({ ...parseCpuinfo(CPUINFO), mhz: null }, 2, {});
+    expect(p.gflops).toBe(0);
+    expect(p.formula).toMatch(/^peak unknown: .*set \$BENCH_CPU_GHZ or \$BENCH_PEAK_GFLOPS$/);
   });
 });

@@ -57,39 +57,55 @@ export function parseCpuinfo(text: string): CpuInfo {
   };
 }
 
-const positive = (value: string | undefined): number | undefined => {
+/** An override variable: absent (undefined) or a number > 0; anything else is an error naming it. */
+function override(env: Record<string, string | undefined>, name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value);
-  return value !== undefined && value.trim() !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
-};
+  if (!(Number.isFinite(n) && n > 0)) throw new RangeError(`$${name}: expected a number > 0, found '${value}'`);
+  return n;
+}
 
-/** Peak from CPU facts and the override variables; pure. */
+/** Peak from CPU facts and the override variables; pure. A clock that is nowhere to be found gives peak 0 (unknown). */
 export function computePeak(info: CpuInfo, cores: number, env: Record<string, string | undefined>): PeakInfo {
   const names = BENCH_DEFAULTS.env;
-  const configured = positive(env[names.peakGflops]);
+  const configured = override(env, names.peakGflops);
   const isa = isaFromFlags(info.flags);
-  const flopsPerCycle = positive(env[names.flopsPerCycle]) ?? isa.flopsPerCycle;
-  const ghz = positive(env[names.ghz]) ?? (info.mhz ?? 0) / 1000;
+  const perCycleOverride = override(env, names.flopsPerCycle);
+  const ghzOverride = override(env, names.ghz);
+  const flopsPerCycle = perCycleOverride ?? isa.flopsPerCycle;
+  const ghz = ghzOverride ?? (info.mhz ?? 0) / 1000;
   if (configured !== undefined) {
     return {
       gflops: configured, cores, ghz, flopsPerCycle, isa: 'configured', source: 'env',
       formula: `peak = ${configured} GFLOP/s (from $${names.peakGflops})`,
     };
   }
-  const overridden = env[names.flopsPerCycle] !== undefined || env[names.ghz] !== undefined;
+  const source = perCycleOverride !== undefined || ghzOverride !== undefined ? 'env' : 'detected';
+  if (ghz === 0) {
+    return {
+      gflops: 0, cores, ghz, flopsPerCycle, isa: isa.isa, source,
+      formula: `peak unknown: the CPU reports no clock (no 'cpu MHz' in /proc/cpuinfo, no speed from os.cpus()); set $${names.ghz} or $${names.peakGflops}`,
+    };
+  }
+  const why = perCycleOverride !== undefined ? `from $${names.flopsPerCycle}` : isa.why;
+  const clock = ghzOverride !== undefined ? `${ghz} GHz (from $${names.ghz})` : `${ghz.toFixed(3)} GHz`;
   const gflops = cores * ghz * flopsPerCycle;
-  const why = positive(env[names.flopsPerCycle]) ? `from $${names.flopsPerCycle}` : isa.why;
   return {
-    gflops, cores, ghz, flopsPerCycle, isa: isa.isa, source: overridden ? 'env' : 'detected',
-    formula: `peak = ${cores} cores × ${ghz.toFixed(3)} GHz × ${flopsPerCycle} FLOP/cycle (${why}) = ${gflops.toFixed(1)} GFLOP/s FP32`,
+    gflops, cores, ghz, flopsPerCycle, isa: isa.isa, source,
+    formula: `peak = ${cores} cores × ${clock} × ${flopsPerCycle} FLOP/cycle (${why}) = ${gflops.toFixed(1)} GFLOP/s FP32`,
   };
 }
 
+/** /proc/cpuinfo, with the clock from os.cpus() where it has none (most ARM64 kernels). */
 export function readCpuInfo(): CpuInfo {
+  const first = cpus()[0];
+  const speed = first?.speed && first.speed > 0 ? first.speed : null;
   try {
-    return parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8'));
+    const info = parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8'));
+    return { ...info, mhz: info.mhz ?? speed };
   } catch {
-    const first = cpus()[0];
-    return { model: first?.model ?? 'unknown CPU', processors: cpus().length, mhz: first?.speed ?? null, flags: [] };
+    return { model: first?.model ?? 'unknown CPU', processors: cpus().length, mhz: speed, flags: [] };
   }
 }
 

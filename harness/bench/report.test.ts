@@ -1,5 +1,5 @@
 import { applyBaseline } from './baseline';
-import { applyPeer, formatReport, judgeGoals } from './report';
+import { applyPeer, formatReport, judgeGoals, percent } from './report';
 import { validateBenchReport } from './schema';
 import { completedTask, latency, sampleBaseline, sampleReport, skippedTask } from './test-fixtures';
 import type { PeerSummary } from './types';
@@ -38,9 +38,10 @@ describe('goals', () => {
 describe('formatReport', () => {
   const report = applyBaseline(
     { ...sampleReport([completedTask('train-step/vae', 'tensorflow', 130), skippedTask('train-step/vae', 'wasm', 'no kernel')]) },
-    sampleBaseline([{ id: 'train-step/vae@tensorflow', mean: 100 }]),
-    0.1,
+    sampleBaseline([{ id: 'train-step/vae@tensorflow', mean: 100 }, { id: 'train-step/vae@wasm', mean: 900 }]),
+    0.125,
     'harness/bench/baseline.json',
+    ['train-step/vae@tensorflow', 'train-step/vae@wasm'],
   );
   const text = formatReport(report, ['load was high']);
   test('one line per task, skipped tasks with their reason', () => {
@@ -49,7 +50,13 @@ describe('formatReport', () => {
   });
   test('flags the regression and names it under the table', () => {
     expect(text).toMatch(/1\.30× REGRESSION/);
-    expect(text).toMatch(/REGRESSIONS: train-step\/vae@tensorflow/);
+    expect(text).toMatch(/flagged beyond 12\.5 % .*REGRESSIONS: train-step\/vae@tensorflow/);
+  });
+  test('names the baseline tasks the run selected but did not complete', () => {
+    expect(text).toContain('baseline: NOT COMPARED (selected, in the baseline, not completed in this run): train-step/vae@wasm');
+  });
+  test('percentages keep the digits a threshold has', () => {
+    expect([0.1, 0.125, 0.004, 1].map(percent)).toEqual(['10 %', '12.5 %', '0.4 %', '100 %']);
   });
   test('prints the peak formula, the peer status, the tensor check and the notes', () => {
     expect(text).toContain('peak = test');

@@ -50,6 +50,9 @@ export function writeReport(path: string, report: BenchReport): void {
 
 const fmt = (x: number, digits = 1) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(digits));
 
+/** A fraction as a percentage without false precision: 0.1 → '10 %', 0.125 → '12.5 %', 0.004 → '0.4 %'. */
+export const percent = (fraction: number) => `${Number((fraction * 100).toPrecision(3))} %`;
+
 function ratioCell(t: CompletedTask): string {
   if (!t.baseline) return '–';
   const flag = t.baseline.regression ? ' REGRESSION' : t.baseline.improvement ? ' faster' : t.baseline.intervalsOverlap ? ' ~' : '';
@@ -105,8 +108,10 @@ export function formatReport(report: BenchReport, notes: readonly string[] = [])
   if (report.baseline) {
     const r = report.baseline.regressions;
     out.push(`baseline: ${report.baseline.path} (${report.baseline.createdAt}, ${report.baseline.commit.slice(0, 12)}); ratio = mean / baseline mean, ` +
-      `flagged beyond ${(report.settings.threshold * 100).toFixed(0)} % when the intervals do not overlap (~ = overlapping); ` +
+      `flagged beyond ${percent(report.settings.threshold)} when the intervals do not overlap (~ = overlapping); ` +
       (r.length ? `REGRESSIONS: ${r.join(', ')}` : 'no regression'));
+    const missing = report.baseline.notCompared ?? [];
+    if (missing.length) out.push(`baseline: NOT COMPARED (selected, in the baseline, not completed in this run): ${missing.join(', ')}`);
   }
   const leaks = report.tasks.filter((t): t is CompletedTask => t.status === 'completed' && t.tensors.growth > 0);
   const completed = report.tasks.filter((t) => t.status === 'completed').length;

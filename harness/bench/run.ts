@@ -60,7 +60,7 @@ export function completedRow(def: TaskDefinition, ctx: RowContext, m: Measuremen
     latency: m.latency,
     throughput: { value: (def.itemsPerIteration * 1000) / m.latency.mean, unit: def.unit },
     gflops,
-    peakShare: gflops === null || ctx.peak === null ? null : gflops / ctx.peak.gflops,
+    peakShare: gflops === null || ctx.peak === null || !(ctx.peak.gflops > 0) ? null : gflops / ctx.peak.gflops,
     peerRatio: null,
     baseline: null,
     tensors: m.tensors,

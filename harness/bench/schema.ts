@@ -19,6 +19,12 @@ function fail(path: string, expected: string, found: unknown): never {
   throw new SchemaError(`${path}: expected ${expected}, found ${shown}`);
 }
 
+function uniqueIds(tasks: readonly unknown[], path: string): void {
+  const ids = tasks.map((t) => (t as Json).id as string);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) fail(path, 'unique ids', dup);
+}
+
 function object(v: unknown, path: string): Json {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object', v);
   return v as Json;
@@ -141,6 +147,7 @@ export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchR
     const o = object(b, p);
     string(o.path, `${p}.path`);
     array(o.regressions, `${p}.regressions`).forEach((id, i) => string(id, `${p}.regressions[${i}]`));
+    if (o.notCompared !== undefined) array(o.notCompared, `${p}.notCompared`).forEach((id, i) => string(id, `${p}.notCompared[${i}]`));
   })(r.baseline, `${source}.baseline`);
   array(r.goals, `${source}.goals`).forEach((g, i) => {
     const o = object(g, `${source}.goals[${i}]`);
@@ -150,9 +157,7 @@ export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchR
   });
   const tasks = array(r.tasks, `${source}.tasks`);
   tasks.forEach((t, i) => checkTask(t, `${source}.tasks[${i}]`));
-  const ids = tasks.map((t) => (t as Json).id as string);
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) fail(`${source}.tasks`, 'unique ids', dup);
+  uniqueIds(tasks, `${source}.tasks`);
   return r as unknown as BenchReport;
 }
 
@@ -164,10 +169,14 @@ export function validateBaseline(doc: unknown, source = 'baseline.json'): Baseli
   string(b.commit, `${source}.commit`);
   string(b.cpuModel, `${source}.cpuModel`);
   number(b.cpus, `${source}.cpus`, 1);
-  array(b.tasks, `${source}.tasks`).forEach((t, i) => {
+  const tasks = array(b.tasks, `${source}.tasks`);
+  tasks.forEach((t, i) => {
     const o = object(t, `${source}.tasks[${i}]`);
     string(o.id, `${source}.tasks[${i}].id`);
     checkLatency(o.latency, `${source}.tasks[${i}].latency`);
+    if (o.commit !== undefined) string(o.commit, `${source}.tasks[${i}].commit`);
+    if (o.createdAt !== undefined) string(o.createdAt, `${source}.tasks[${i}].createdAt`);
   });
+  uniqueIds(tasks, `${source}.tasks`);
   return b as unknown as BaselineFile;
 }

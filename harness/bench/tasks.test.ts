@@ -1,13 +1,18 @@
 import { rendererLabel } from './browser';
 import { missingKernelReason } from './run';
 import { syntheticShoes } from '../../models/testing';
-import { matchesOnly } from './tasks';
+import { matchesOnly, unmatchedFilters } from './tasks';
 
 describe('task selection', () => {
   test('--only keeps a task when any filter is part of its id', () => {
     expect(matchesOnly('train-step/vae@tensorflow', [])).toBe(true);
     expect(matchesOnly('train-step/vae@tensorflow', ['dcgan', 'vae@'])).toBe(true);
     expect(matchesOnly('train-step/vae@wasm', ['@tensorflow'])).toBe(false);
+  });
+  test('filters that select no task are named', () => {
+    const ids = ['train-step/vae@tensorflow', 'sample/vae@wasm'];
+    expect(unmatchedFilters(['vae@', 'train/vae', 'gan'], ids)).toEqual(['train/vae', 'gan']);
+    expect(unmatchedFilters([], ids)).toEqual([]);
   });
 });
 

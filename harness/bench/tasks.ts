@@ -230,3 +230,14 @@ export function taskId(name: string, backend: BenchBackend): string {
 export function matchesOnly(id: string, only: readonly string[]): boolean {
   return only.length === 0 || only.some((f) => id.includes(f));
 }
+
+/** What `backend` times (`js`: the tasks no TensorFlow.js backend runs), kept by the `--only` filters. */
+export function tasksFor(backend: BenchBackend, ctx: TaskContext, only: readonly string[] = []): TaskDefinition[] {
+  const all = backend === 'js' ? jsTasks(ctx) : backend === 'tensorflow' ? [...modelTasks(ctx), evaluationTask(ctx)] : modelTasks(ctx);
+  return all.filter((d) => matchesOnly(taskId(d.name, backend), only));
+}
+
+/** The `--only` filters that select none of `ids`: a typo would otherwise time nothing and exit 0. */
+export function unmatchedFilters(only: readonly string[], ids: readonly string[]): string[] {
+  return only.filter((f) => !ids.some((id) => id.includes(f)));
+}

@@ -97,7 +97,7 @@ export interface CompletedTask extends TaskBase {
   throughput: Throughput;
   /** flops.perIteration / latency.mean, in GFLOP/s; null without flops. */
   gflops: number | null;
-  /** gflops / peak.gflops, as a fraction; null without flops. */
+  /** gflops / peak.gflops, as a fraction; null without flops or without a known peak (0). */
   peakShare: number | null;
   /** tfjs p50 / PyTorch p50 for the same step (> 1: slower than PyTorch); null without a peer figure. */
   peerRatio: number | null;
@@ -213,7 +213,14 @@ export interface BenchReport {
   settings: BenchSettings;
   peer: PeerSummary;
   /** Present when --compare/--check ran. */
-  baseline: { path: string; createdAt: string; commit: string; regressions: string[] } | null;
+  baseline: {
+    path: string;
+    createdAt: string;
+    commit: string;
+    regressions: string[];
+    /** Baseline tasks this run selected (backends, --only) but did not complete, so not compared (absent before this field was added). */
+    notCompared?: string[];
+  } | null;
   goals: GoalResult[];
   tasks: BenchTask[];
 }
@@ -225,5 +232,6 @@ export interface BaselineFile {
   commit: string;
   cpuModel: string;
   cpus: number;
-  tasks: { id: string; latency: LatencyStats }[];
+  /** `commit` and `createdAt` per task: a save replaces only the tasks its run completed. */
+  tasks: { id: string; latency: LatencyStats; commit?: string; createdAt?: string }[];
 }

@@ -1,4 +1,5 @@
 /** reports/bench.json (harness/bench/types.ts `BenchReport`) → the report's benchmark table. */
+import { BENCH_DEFAULTS } from '../bench/defaults';
 import { validateBenchReport } from '../bench/schema';
 import type { BenchReport, BenchTask } from '../bench/types';
 import { displayPath, errorText, missing, readJson } from './inputs';
@@ -30,21 +31,24 @@ function taskToRow(t: BenchTask): BenchRow {
 
 export function benchToData(report: BenchReport): BenchData {
   const s = report.settings;
+  const evaluation = BENCH_DEFAULTS.evaluationTiming;
   const env = report.environment;
   const provenance =
     `${report.createdAt}, commit ${env.commit}, ${env.cpuModel} (${env.cpus} CPUs, load ${env.loadAverage.toFixed(2)} at start), ` +
     `batch ${s.batch}, ≥${s.iterations} iterations and ≥${s.timeMs} ms per task after ${s.warmupIterations} warm-up` +
+    ` (metrics/compute-metrics: ${evaluation.iterations} iterations after ${evaluation.warmupIterations})` +
     (s.quick ? ', quick smoke run (too few samples to compare)' : '');
   const peer = report.peer.status === 'completed'
     ? `PyTorch ${report.peer.torch}, ${report.peer.threads} threads, batch ${report.peer.batch}; ratio = tfjs p50 / PyTorch p50`
     : `PyTorch peer skipped: ${report.peer.reason}`;
   const baseline = report.baseline
     ? `${report.baseline.path} (${report.baseline.createdAt}, commit ${report.baseline.commit}); ratio = mean / baseline mean` +
-      (report.baseline.regressions.length ? `; regressions: ${report.baseline.regressions.join(', ')}` : '; no regression')
+      (report.baseline.regressions.length ? `; regressions: ${report.baseline.regressions.join(', ')}` : '; no regression') +
+      (report.baseline.notCompared?.length ? `; not compared (not completed in this run): ${report.baseline.notCompared.join(', ')}` : '')
     : 'not compared (run `npm run bench -- --compare`)';
   return {
     provenance,
-    peak: `${report.peak.gflops.toFixed(1)} GFLOP/s FP32 peak (${report.peak.source}): ${report.peak.formula}`,
+    peak: report.peak.gflops > 0 ? `${report.peak.gflops.toFixed(1)} GFLOP/s FP32 peak (${report.peak.source}): ${report.peak.formula}` : report.peak.formula,
     peer,
     baseline,
     threshold: s.threshold,
