@@ -8,6 +8,7 @@ import { BACKENDS, parseBackendName, useBackend } from './models/backend';
 import { CLASS_NAMES, FASHION_MNIST_DIR_ENV, downloadFashionMnist, ensureFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
 import { DEFAULT_CLASSES, loadShoes, validateClasses } from './models/data/shoes';
 import { MODEL_KINDS } from './models/types';
+import { CHECKPOINT_EVERY } from './models/train';
 import { parseModelKind } from './models/registry';
 
 export function parseInteger(flag: string, min = Number.MIN_SAFE_INTEGER) {
@@ -115,7 +116,7 @@ program
   .option('--classes <list>', 'comma-separated class ids', parseClasses, [...DEFAULT_CLASSES])
   .option('--out <dir>', 'output folder (default .cache/runs/<model>)')
   .option('--resume', 'continue from the checkpoint in --out')
-  .option('--checkpoint-every <n>', 'steps between checkpoints', parseInteger('--checkpoint-every', 1), 500)
+  .option('--checkpoint-every <n>', 'steps between checkpoints', parseInteger('--checkpoint-every', 1), CHECKPOINT_EVERY)
   .option('--quality-every <n>', 'steps between quality signals (Fréchet distance on a fixed batch; 0 = off)', parseInteger('--quality-every', 0), 250)
   .option('--publish', 'also write the compact (float16) inference checkpoint to models/checkpoints/<model>')
   .addOption(backendOption())

@@ -7,20 +7,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendInfo } from '../models/backend';
 import { writeFolderAtomically } from '../models/atomic-write';
-import { loadClassifier } from '../models/classifier/load';
-import { DEFAULT_CLASSES, head, loadShoes } from '../models/data/shoes';
+import { DEFAULT_CLASSES } from '../models/data/shoes';
 import { loadGenerative } from '../models/registry';
 import { LOG_FILE, type StepRecord } from '../models/train';
-import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
 import { METRIC_DEFAULTS } from '../harness/metrics/defaults';
-import { extractFeatures } from '../harness/metrics/features';
-import { frechetDistance } from '../harness/metrics/frechet-distance';
 import { sharpness } from '../harness/metrics/sharpness';
 import type { AlphaSweepRow } from '../harness/report/types';
 import { fixedLatents, generateImages } from '../harness/samples/generate';
-import { runTraining } from './train';
+import { QUALITY_SAMPLES, qualityReference, runTraining } from './train';
 
-const SUMMARY_SAMPLES = 500;
 const LAST_STEPS = 50;
 
 /** One summary.json row: what the report reads, plus the steps the run took. */
@@ -45,24 +40,22 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
     if (!existsSync(join(runDir(alpha), LOG_FILE))) throw new Error(`alpha-sweep --summary-only: no run for α = ${alpha} in ${runDir(alpha)}`);
     logs[`alpha-${alpha}.jsonl`] = readFileSync(join(runDir(alpha), LOG_FILE), 'utf8');
   }
-  const extractor = classifierFeatureExtractor(await loadClassifier());
-  const real = head(loadShoes('test', [...DEFAULT_CLASSES], o.dataDir), SUMMARY_SAMPLES);
-  const realFeatures = extractFeatures(extractor, real.images, real.count);
+  const reference = await qualityReference(DEFAULT_CLASSES, o.dataDir);
   const sharpnessOf = (images: Float32Array) => mean(Array.from(sharpness(images, { highFrequencyRadius: METRIC_DEFAULTS.highFrequencyRadius }).laplacianVariance));
-  const realSharpness = sharpnessOf(real.images);
+  const realSharpness = sharpnessOf(reference.real.images);
   const points: AlphaSweepPoint[] = [];
   for (const alpha of o.alphas) {
     const log = logs[`alpha-${alpha}.jsonl`]!.trim().split('\n').map((l) => JSON.parse(l) as StepRecord);
     const last = log.slice(-LAST_STEPS);
     const model = await loadGenerative('vae', runDir(alpha));
-    const samples = generateImages(model, fixedLatents(SUMMARY_SAMPLES, model.latentDim, o.seed, 'alpha-sweep'));
+    const samples = generateImages(model, fixedLatents(QUALITY_SAMPLES, model.latentDim, o.seed, 'alpha-sweep'));
     points.push({
       alpha,
       steps: log.length,
       mse: mean(last.map((r) => r.mse!)),
       kl: mean(last.map((r) => r.kl!)),
       sharpness: sharpnessOf(samples) / realSharpness,
-      frechet: frechetDistance(extractFeatures(extractor, samples, SUMMARY_SAMPLES), realFeatures),
+      frechet: reference.frechetTo(samples),
     });
     console.log(`α ${alpha}: mse ${points.at(-1)!.mse.toFixed(4)}, kl ${points.at(-1)!.kl.toFixed(2)}, sharpness ${points.at(-1)!.sharpness.toFixed(3)} × real, Fréchet ${points.at(-1)!.frechet.toFixed(2)}`);
   }

@@ -18,7 +18,7 @@ import { quantileSorted } from '../harness/metrics/bootstrap';
 import { frechetDistance } from '../harness/metrics/frechet-distance';
 import { fixedLatents, generateImages } from '../harness/samples/generate';
 
-const QUALITY_SAMPLES = 500;
+export const QUALITY_SAMPLES = 500;
 const WARM_UP_STEPS = 10;
 
 interface TrainCommand {
@@ -38,16 +38,22 @@ interface TrainCommand {
   dataDir?: string;
 }
 
-/** Fréchet distance in classifier features between fixed samples and fixed test images. */
-async function qualitySignal(seed: number, classes: number[], dataDir?: string) {
-  if (!existsSync(join(CLASSIFIER_DIR, 'manifest.json'))) return undefined;
+/**
+ * The first QUALITY_SAMPLES real test images and the Fréchet distance of as many images to them,
+ * in the shoe classifier's features: the training quality signal and the α sweep's score.
+ */
+export async function qualityReference(classes: readonly number[], dataDir?: string) {
   const extractor = classifierFeatureExtractor(await loadClassifier());
   const real = head(loadShoes('test', classes, dataDir), QUALITY_SAMPLES);
   const realFeatures = extractFeatures(extractor, real.images, real.count);
-  return (model: GenerativeModel) => {
-    const images = generateImages(model, fixedLatents(QUALITY_SAMPLES, model.latentDim, seed, 'quality'));
-    return frechetDistance(extractFeatures(extractor, images, QUALITY_SAMPLES), realFeatures);
-  };
+  return { real, frechetTo: (images: Float32Array) => frechetDistance(extractFeatures(extractor, images, QUALITY_SAMPLES), realFeatures) };
+}
+
+/** Fréchet distance between fixed samples and the fixed test images; none without a classifier. */
+async function qualitySignal(seed: number, classes: number[], dataDir?: string) {
+  if (!existsSync(join(CLASSIFIER_DIR, 'manifest.json'))) return undefined;
+  const reference = await qualityReference(classes, dataDir);
+  return (model: GenerativeModel) => reference.frechetTo(generateImages(model, fixedLatents(QUALITY_SAMPLES, model.latentDim, seed, 'quality')));
 }
 
 function formatLosses(r: StepRecord): string {

@@ -17,6 +17,9 @@ import type { GenerativeModel, ModelKind, StepLosses, Trainable } from './types'
 
 export const LOG_FILE = 'log.jsonl';
 
+/** Steps between checkpoints unless told otherwise (there is always one at the end). */
+export const CHECKPOINT_EVERY = 500;
+
 export interface TrainOptions extends ModelOptions {
   kind: ModelKind;
   steps: number;
@@ -131,7 +134,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       extra: { [LOG_FILE]: log.map((r) => JSON.stringify(r)).join('\n') + '\n' },
     });
 
-  const every = o.checkpointEvery ?? 500;
+  const every = o.checkpointEvery ?? CHECKPOINT_EVERY;
   for (let step = start; step < o.steps; step++) {
     const began = performance.now();
     const losses = tf.tidy(() => {

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DatasetError, OFFICIAL_FILES, readSplit, resolveDataDir, type Split } from './fashion-mnist';
+import { DatasetError, OFFICIAL_BASE_URL, OFFICIAL_FILES, downloadFashionMnist, readSplit, resolveDataDir, type Split } from './fashion-mnist';
 import { DEFAULT_CLASSES, batchIndices, loadShoes, selectClasses } from './shoes';
 
 // Needs the real files: $FASHION_MNIST_DIR (set by .ci/run) or the cache that `npm run data -- --download` fills.
@@ -111,5 +111,43 @@ describe('seeded batching', () => {
 
   test('a batch larger than the data is an error', () => {
     expect(() => batchIndices(10, 64, 1, 0)).toThrow(/batch size 64 is larger than the 10 training images/);
+  });
+});
+
+describe('downloading from the official source (fetch served from the local copy)', () => {
+  const source = () => resolveDataDir();
+  const names = Object.values(OFFICIAL_FILES).flatMap((s) => [s.images.name, s.labels.name]);
+  const serve = (tamper?: string) =>
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (url) => {
+      const name = String(url).slice(OFFICIAL_BASE_URL.length);
+      const bytes = readFileSync(join(source(), name));
+      if (name === tamper) bytes[bytes.length - 1]! ^= 0xff;
+      return new Response(bytes, { headers: { 'content-length': String(bytes.length) } });
+    });
+  afterEach(() => jest.restoreAllMocks());
+
+  test('fetches the four files from the official address, verified, with progress', async () => {
+    const fetched = serve();
+    const dir = mkdtempSync(join(tmpdir(), 'fmnist-download-'));
+    const progress: string[] = [];
+    await downloadFashionMnist(dir, (file, received, total) => received === total && progress.push(file));
+    expect(fetched.mock.calls.map(([url]) => String(url))).toEqual(names.map((n) => OFFICIAL_BASE_URL + n));
+    expect(readdirSync(dir).sort()).toEqual([...names].sort());
+    expect(progress.sort()).toEqual([...names].sort());
+    expect(Array.from(readSplit('test', dir).labels.subarray(0, 3))).toEqual([9, 2, 1]);
+  });
+
+  test('a file whose checksum differs is refused and nothing of it is saved', async () => {
+    serve(OFFICIAL_FILES.test.labels.name);
+    const dir = mkdtempSync(join(tmpdir(), 'fmnist-download-'));
+    await expect(downloadFashionMnist(dir)).rejects.toThrow(/t10k-labels-idx1-ubyte\.gz: checksum mismatch, expected sha256 [0-9a-f]{64}, found [0-9a-f]{64}; nothing was saved/);
+    expect(readdirSync(dir)).not.toContain(OFFICIAL_FILES.test.labels.name);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('offline: the error says where to put the files instead', async () => {
+    jest.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('fetch failed'));
+    const dir = mkdtempSync(join(tmpdir(), 'fmnist-download-'));
+    await expect(downloadFashionMnist(dir)).rejects.toThrow(/could not download .*train-images-idx3-ubyte\.gz \(fetch failed\)\. Offline\? Copy the official/);
   });
 });

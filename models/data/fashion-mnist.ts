@@ -6,9 +6,10 @@
  * Every problem is an error naming the file, what was expected and what was found; no partial data.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { writeFileAtomically } from '../atomic-write';
 
 export const FASHION_MNIST_DIR_ENV = 'FASHION_MNIST_DIR';
 export const DEFAULT_CACHE_DIR = resolve(__dirname, '..', '..', '.cache', 'fashion-mnist');
@@ -217,8 +218,7 @@ export async function downloadFashionMnist(
       if (found !== file.sha256) {
         throw new DatasetError(`${url}: checksum mismatch, expected sha256 ${file.sha256}, found ${found}; nothing was saved.`);
       }
-      writeFileSync(`${target}.tmp`, bytes);
-      renameSync(`${target}.tmp`, target);
+      writeFileAtomically(target, bytes);
     }
   }
   return dir;
