@@ -7,14 +7,15 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GOLDEN_FIXTURES } from '../fixtures/goldens';
-import { checkBaseline, metricsBaselinePath, perturbWeights, readBaselines } from '../harness/golden';
+import { allowedDiffPixels, checkBaseline, imagesToGrid, metricsBaselinePath, perturbWeights, readBaselines, resolveCompareOptions } from '../harness/golden';
 import { reconstructionFigure, sampleFigure } from '../harness/samples/figures';
 import { useBackend, type BackendInfo } from '../models/backend';
 import { checkpointDir } from '../models/registry';
 import { REFERENCE_VAE } from '../models/vae/config';
 import { vaeGenerative } from '../models/vae/model';
 import type { GenerativeModel, ModelKind } from '../models/types';
-import { PROJECT_ROOT, compareWithGolden, goldenOriginals, loadCommittedModels } from './golden-figures';
+import { generatorAsGenerative } from '../models/gan/networks';
+import { COLUMNS, FIGURES, PROJECT_ROOT, compareWithGolden, goldenOriginals, loadCommittedModels, type Figure } from './golden-figures';
 import { lossTraceEntries, trainingRegressionRun } from './training';
 
 let backend: BackendInfo;
@@ -43,14 +44,26 @@ test('control: the unchanged pipeline matches its goldens (so the failures below
   expect(compareWithGolden('dcgan-samples', sampleFigure(models.dcgan))).toBeNull();
 });
 
-test('perturbing one checkpoint’s weights by 2% fails its samples golden', async () => {
-  const decoder = await loadEdited('vae', 'decoder', (t) => t);
-  const restore = perturbWeights(decoder, 0.02, 7);
-  const encoder = await loadEdited('vae', 'encoder', (t) => t);
-  const perturbed = vaeGenerative(encoder, decoder, REFERENCE_VAE.latentDim);
-  expect(compareWithGolden('vae-samples', sampleFigure(perturbed))).not.toBeNull();
+/** A fresh copy of the committed model with the network `figure` is drawn through perturbed: reconstructions go through the VAE's encoder. */
+async function perturbedFor(figure: Figure, relative: number): Promise<{ model: GenerativeModel; restore: () => void }> {
+  if (figure.kind !== 'vae') {
+    const generator = await loadEdited(figure.kind, 'generator', (t) => t);
+    return { model: generatorAsGenerative(figure.kind, generator, models[figure.kind].latentDim), restore: perturbWeights(generator, relative, 1) };
+  }
+  const [encoder, decoder] = [await loadEdited('vae', 'encoder', (t) => t), await loadEdited('vae', 'decoder', (t) => t)];
+  const restore = perturbWeights(figure.name.endsWith('reconstructions') ? encoder : decoder, relative, 1);
+  return { model: vaeGenerative(encoder, decoder, REFERENCE_VAE.latentDim), restore };
+}
+
+test.each(FIGURES.map((f) => [f.name, f] as const))('%s fails, with a margin, when its network’s weights move by 0.5%%', async (_name, figure) => {
+  const { model, restore } = await perturbedFor(figure, 0.005);
+  const images = figure.make(model, originals);
+  const grid = imagesToGrid(images, COLUMNS);
+  const allowed = allowedDiffPixels(resolveCompareOptions({}), grid.width * grid.height);
+  expect(allowed).toBeGreaterThan(0);
+  expect(compareWithGolden(figure.name, images)?.diffPixels ?? 0).toBeGreaterThanOrEqual(3 * allowed);
   restore();
-  expect(compareWithGolden('vae-samples', sampleFigure(perturbed))).toBeNull();
+  expect(compareWithGolden(figure.name, figure.make(model, originals))).toBeNull();
 });
 
 test('swapping an activation (decoder ReLU → ELU) fails the samples golden', async () => {

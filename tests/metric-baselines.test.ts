@@ -1,8 +1,8 @@
 /**
  * Metric baselines and the seed article's claims, on the committed checkpoints with a fixed, smaller
  * sample than `evaluate` uses. Each value must stay inside the band stored in snapshots/metrics.json
- * (derived from its bootstrap interval when written; updated only with `npm test -- -u`). The claims
- * hold with their intervals: the lower end of one interval above the upper end of the other.
+ * (±1% of the value when written; updated only with `npm test -- -u`). The claims hold with their
+ * intervals: the lower end of one interval above the upper end of the other.
  */
 import { METRIC_DEFAULTS, computeMetrics, type MetricKey, type MetricsDocument, type MetricOptions } from '../harness/metrics';
 import { bootstrapMean } from '../harness/metrics/bootstrap';
@@ -55,10 +55,17 @@ beforeAll(async () => {
 
 const metric = (kind: ModelKind, key: MetricKey) => document.models[kind]!.metrics[key];
 
+/**
+ * The evaluation is seeded, so on one machine every value repeats exactly; 1% leaves room for
+ * another CPU's rounding and still catches a change of the models or the metric code. (Bands from
+ * the bootstrap intervals were ±2–125% wide: a 20% worse Fréchet distance passed.)
+ */
+const METRIC_TOLERANCE = 0.01;
+
 describe('baselines', () => {
   test.each(MODEL_KINDS)('%s: every metric inside its band', (kind) => {
     for (const [key, result] of Object.entries(document.models[kind]!.metrics)) {
-      expect(result.value).toMatchMetricBaseline(`metrics.${kind}.${key}`, { ci: result.ci });
+      expect(result.value).toMatchMetricBaseline(`metrics.${kind}.${key}`, { tolerance: METRIC_TOLERANCE });
     }
   });
 });

@@ -7,6 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { HOSTILE_METRIC, MISSING_WGAN_REASON, writeReportFixtures } from '../fixtures/report-inputs';
+import { GOLDEN_DEFAULTS } from '../harness/golden/defaults';
 import { decodePng, encodePng } from '../harness/golden/png';
 import { buildReport, type BuildResult } from '../harness/report/build';
 import { launchChromium, openReport, VIEWPORT, watchProblems } from '../harness/report/render';
@@ -140,7 +141,7 @@ test('layout golden of the whole page', async () => {
   try {
     await openReport(small, report.indexPath);
     const png = await small.screenshot({ fullPage: true, animations: 'disabled', mask: [small.locator('#section-environment .env-grid > div:nth-child(2)')] });
-    expect(toGrayPng(png)).toMatchGoldenImage('report-page');
+    expect(toGrayPng(png)).toMatchGoldenImage('report-page', { threshold: GOLDEN_DEFAULTS.derivedThreshold });
   } finally {
     await small.close();
   }

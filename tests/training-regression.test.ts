@@ -4,6 +4,7 @@
  * amplifies float differences that inference goldens absorb.
  */
 import * as tf from '@tensorflow/tfjs';
+import { GOLDEN_DEFAULTS } from '../harness/golden/defaults';
 import { sampleFigure } from '../harness/samples/figures';
 import { useBackend } from '../models/backend';
 import { createTrainable } from '../models/registry';
@@ -16,7 +17,9 @@ describe('tensorflow', () => {
     const backend = await useBackend('tensorflow');
     const result = await trainingRegressionRun(kind, backend);
     for (const [key, value] of lossTraceEntries(kind, 'tensorflow', result)) expect(value).toMatchMetricBaseline(key, { tolerance: LOSS_TRACE_TOLERANCE });
-    expect({ images: sampleFigure(result.trainable.asGenerative()), columns: COLUMNS }).toMatchGoldenImage(`training-${kind}-tensorflow`);
+    expect({ images: sampleFigure(result.trainable.asGenerative()), columns: COLUMNS }).toMatchGoldenImage(`training-${kind}-tensorflow`, {
+      threshold: GOLDEN_DEFAULTS.derivedThreshold,
+    });
   });
 });
 

@@ -34,7 +34,7 @@ export function shouldFail(diffPixels: number, totalPixels: number, options: Res
   return diffPixels > allowedDiffPixels(options, totalPixels);
 }
 
-/** "threshold 0.1, maxDiffPixelRatio 0.002 (= 117 of 58564 pixels), includeAA true" */
+/** "threshold 0.003, maxDiffPixelRatio 0.002 (= 117 of 58564 pixels), includeAA true" */
 export function describeThresholds(options: ResolvedCompareOptions, totalPixels: number): string {
   const budget = [
     options.maxDiffPixels !== undefined && `maxDiffPixels ${options.maxDiffPixels}`,

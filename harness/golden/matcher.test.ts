@@ -74,7 +74,7 @@ describe('toMatchGoldenImage', () => {
     expect(result.pass).toBe(false);
     const message = result.message();
     expect(message).toMatch(/Golden image 'grid' does not match snapshots\/fixture\/grid\.png/);
-    expect(message).toMatch(/\d+ pixels \(ratio 0\.\d+\) are different; allowed: threshold 0\.01, maxDiffPixelRatio 0\.002 \(= \d+ of \d+ pixels\), includeAA true/);
+    expect(message).toMatch(/\d+ pixels \(ratio 0\.\d+\) are different; allowed: threshold 0\.003, maxDiffPixelRatio 0\.002 \(= \d+ of \d+ pixels\), includeAA true/);
     for (const kind of ['expected', 'actual', 'diff', 'composite']) {
       expect(message).toContain(`reports/golden-failures/fixture/grid-${kind}.png`);
       expect(existsSync(artefact(kind))).toBe(true);
@@ -121,7 +121,7 @@ describe('toMatchGoldenImage', () => {
     expect(toMatchGoldenImage.call(jestLike('new', { isNot: true }), shiftedPng, 'grid').pass).toBe(false);
     const same = toMatchGoldenImage.call(jestLike('new', { isNot: true }), png, 'grid');
     expect(same.pass).toBe(true);
-    expect(same.message()).toMatch(/Expected the image to differ from golden 'grid' .* but it matches within threshold 0\.01/);
+    expect(same.message()).toMatch(/Expected the image to differ from golden 'grid' .* but it matches within threshold 0\.003/);
     expect(() => toMatchGoldenImage.call(jestLike('new', { isNot: true }), png, 'other')).toThrow(/golden 'other' does not exist/);
     expect(existsSync(artefact('diff'))).toBe(false);
   });

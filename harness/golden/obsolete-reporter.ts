@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { readBaselines, updateBaselines } from './baseline';
 import { GOLDEN_DEFAULTS } from './defaults';
-import { findObsolete, partialRunReason, type FileOutcome, type ObsoleteResult } from './obsolete';
+import { findObsolete, incompleteRunReason, partialRunReason, type FileOutcome, type ObsoleteResult } from './obsolete';
 import { metricsBaselinePath, snapshotsDir } from './paths';
 import { readUsage } from './usage';
 
@@ -58,7 +58,7 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
 
   private judge(contexts: Set<TestContext>, results: AggregatedResult): void {
     if (results.runExecError || results.wasInterrupted) return;
-    if (partialRunReason(this.globalConfig)) return;
+    if (partialRunReason(this.globalConfig) || incompleteRunReason(results, this.globalConfig.bail)) return;
     const usage = readUsage(this.usageFile);
     const outcomes: FileOutcome[] = results.testResults.map((r) => ({
       testFilePath: r.testFilePath,

@@ -1,4 +1,4 @@
-import { findObsolete, partialRunReason, type ObsoleteInput } from './obsolete';
+import { findObsolete, incompleteRunReason, partialRunReason, type ObsoleteInput } from './obsolete';
 import type { MetricBaseline } from './types';
 
 describe('partialRunReason', () => {
@@ -18,6 +18,18 @@ describe('partialRunReason', () => {
     [{ watch: true }, /not a single full run/],
   ])('%p narrows the run', (config, reason) => {
     expect(partialRunReason(config)).toMatch(reason);
+  });
+});
+
+describe('incompleteRunReason', () => {
+  const run = (total: number, ran: number, failed = 0) => ({ numTotalTestSuites: total, numFailedTestSuites: failed, testResults: Array.from({ length: ran }) });
+  test('every file ran and passed: the run can judge', () => {
+    expect(incompleteRunReason(run(3, 3), 0)).toBeNull();
+    expect(incompleteRunReason(run(3, 3, 1), 0)).toBeNull();
+  });
+  test('files that did not run, or --bail after a failure, cannot judge', () => {
+    expect(incompleteRunReason(run(3, 1, 1), 1)).toBe('2 test files did not run');
+    expect(incompleteRunReason(run(3, 3, 1), 1)).toBe('--bail stopped the run at a failing file');
   });
 });
 

@@ -39,6 +39,23 @@ export function partialRunReason(config: RunFilters): string | null {
   return null;
 }
 
+/** The parts of jest's AggregatedResult that tell whether every test file found was run. */
+export interface RunCoverage {
+  numTotalTestSuites: number;
+  numFailedTestSuites: number;
+  testResults: readonly unknown[];
+}
+
+/**
+ * Why these results cannot judge obsolescence although the run was not filtered, or null: with
+ * --bail jest stops after a failing file and reports the rest as if they had nothing to say.
+ */
+export function incompleteRunReason(run: RunCoverage, bail: number): string | null {
+  if (run.testResults.length < run.numTotalTestSuites) return `${run.numTotalTestSuites - run.testResults.length} test files did not run`;
+  if (bail > 0 && run.numFailedTestSuites > 0) return '--bail stopped the run at a failing file';
+  return null;
+}
+
 /** One test file's outcome, as jest's TestResult gives it. */
 export interface FileOutcome {
   testFilePath: string;

@@ -24,8 +24,8 @@ export type PixelImage = RgbaImage | GrayImage;
 export interface CompareOptions {
   /**
    * Per-pixel tolerance (0–1) on pixelmatch's YIQ colour distance: a pixel counts as different
-   * when its distance exceeds it. On greyscale pixels 0.1 ≈ 26 grey levels (see defaults.ts).
-   * @default 0.1
+   * when its distance exceeds it. On greyscale pixels t ≈ 264·t grey levels (see defaults.ts).
+   * @default 0.003
    */
   threshold?: number;
   /** Failure threshold as a count of differing pixels. When neither this nor the ratio is given, the default ratio applies. */
