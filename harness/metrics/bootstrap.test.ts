@@ -76,3 +76,7 @@ test('invalid input is a RangeError naming the metric', () => {
   expect(() => bootstrapMean([1], { ...options, resamples: 0 }, 'x')).toThrow(/x: bootstrap resamples must be an integer ≥ 1, found 0/);
   expect(() => bootstrapMeans([[1, 2], [1]], options, 'x')).toThrow(/x: series 1 has 1 values, expected 2/);
 });
+
+test('a replicate that is not finite is an error, not a NaN interval', () => {
+  expect(() => percentileInterval([1, Number.NaN, 2, Number.POSITIVE_INFINITY], 0.95)).toThrow(/^bootstrap: 2 of 4 replicates are not finite .*too few items for this metric$/);
+});

@@ -37,8 +37,12 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }
 
-/** The central `confidence` interval of bootstrap replicates. */
+/** The central `confidence` interval of bootstrap replicates; a replicate that is not finite is an error, not a NaN interval. */
 export function percentileInterval(replicates: ArrayLike<number>, confidence: number): [number, number] {
+  const bad = Array.from(replicates).filter((r) => !Number.isFinite(r)).length;
+  if (bad > 0) {
+    throw new RangeError(`bootstrap: ${bad} of ${replicates.length} replicates are not finite (e.g. a resample that repeats one item n times leaves KID no pairs): too few items for this metric`);
+  }
   const sorted = Float64Array.from(replicates).sort();
   const tail = (1 - confidence) / 2;
   return [quantileSorted(sorted, tail), quantileSorted(sorted, 1 - tail)];

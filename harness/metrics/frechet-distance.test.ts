@@ -47,6 +47,20 @@ test('diagonal Gaussians match the closed form Σ(μ₁−μ₂)² + Σ(σ₁ + 
   expect(frechetDistanceFromStats(a, b)).toBeCloseTo(closedForm, 10);
 });
 
+test('2×2 covariances that do not commute match the closed form tr√(Σ₁Σ₂) = √(tr Σ₁Σ₂ + 2√(det Σ₁ det Σ₂))', () => {
+  // For 2×2 M with eigenvalues λ₁, λ₂ ≥ 0: (√λ₁ + √λ₂)² = tr M + 2√det M. Σ₁Σ₂ ≠ Σ₂Σ₁ here.
+  const s1 = [2, 1, 1, 2];
+  const s2 = [1, 0, 0, 3];
+  const product = [s1[0]! * s2[0]! + s1[1]! * s2[2]!, 0, 0, s1[2]! * s2[1]! + s1[3]! * s2[3]!];
+  const traceSqrt = Math.sqrt(product[0]! + product[3]! + 2 * Math.sqrt((2 * 2 - 1) * (1 * 3)));
+  const closedForm = (1 - 0) ** 2 + (0 - 2) ** 2 + (2 + 2) + (1 + 3) - 2 * traceSqrt;
+  const ours = frechetDistanceFromStats(
+    { mean: Float64Array.from([1, 0]), covariance: Float64Array.from(s1) },
+    { mean: Float64Array.from([0, 2]), covariance: Float64Array.from(s2) },
+  );
+  expect(ours).toBeCloseTo(closedForm, 12);
+});
+
 test('full covariances match the textbook formula with explicit square roots', () => {
   const rng = createRng(7);
   const randomCov = (d: number) => {

@@ -4,8 +4,9 @@
  * ‖μ₁ − μ₂‖² + tr(Σ₁) + tr(Σ₂) − 2·tr((Σ₁^½ Σ₂ Σ₁^½)^½).
  *
  * The trace term is Σᵢ √λᵢ over the eigenvalues of Σ₁^½ Σ₂ Σ₁^½, with Σ₁^½ the symmetric PSD
- * square root from ml-matrix's symmetric eigendecomposition: exact and real (no Newton–Schulz
- * approximation, unlike scipy.linalg.sqrtm in pytorch-fid, and no complex parts to discard).
+ * square root from ml-matrix's symmetric eigendecomposition: real and symmetric by construction
+ * (scipy.linalg.sqrtm, which pytorch-fid calls on the non-symmetric Σ₁Σ₂, uses a blocked Schur
+ * method and can return small imaginary parts that it then discards).
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertFeatureSet, type FeatureSet } from './features';

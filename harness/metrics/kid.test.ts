@@ -129,3 +129,8 @@ test('invalid input is a RangeError naming the metric', () => {
   expect(() => kernelInceptionDistance(x, nan, options)).toThrow(/kid: feature value 0 is NaN/);
   expect(() => kernelInceptionDistance(x, x, { ...options, subsets: 0 })).toThrow(/kid: subsets must be an integer ≥ 1, found 0/);
 });
+
+test('a resample that repeats one real item n times leaves no pairs: its replicate is NaN, which the interval refuses', () => {
+  const replicates = kidReplicates(set([[0], [1]]), set([[1], [2]]), [Uint16Array.of(2, 0)], [Uint16Array.of(1, 1)]);
+  expect(Number.isNaN(replicates[0])).toBe(true);
+});

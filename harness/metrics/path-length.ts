@@ -8,8 +8,9 @@
  * mean taken after dropping values below the 1st and above the 99th percentile. Paths:
  * - `direction`: a = z ~ N(0, I), b = z + εu for a random unit u; for G(z) = Az this is ‖Au‖².
  * - `lerp` / `slerp`: a, b at t and t + ε, t ~ U(0, 1), between z₁, z₂ ~ N(0, I). Slerp is the
- *   norm-preserving great-circle path (Shoemake 1985; White 2016), not StyleGAN's unit-sphere one,
- *   because our generators see unnormalised z.
+ *   great-circle path (Shoemake 1985; White 2016) on unnormalised z, not StyleGAN's unit-sphere
+ *   one, because our generators see unnormalised z (it keeps the norm only between ends of equal
+ *   norm; for two N(0, I) draws in 100 dimensions the norms agree within a few percent).
  *
  * Neighbourhood spread: decode K points drawn uniformly from a ball of radius r around z and take
  * the per-pixel standard deviation, averaged over pixels: how much a small latent move changes the

@@ -47,6 +47,12 @@ test('checkerboard by hand: Laplacian ±4 on alternating pixels (variance 16), S
   expect(s.highFrequencyShare[0]).toBeCloseTo(1, 5);
 });
 
+test('two sines by hand: amplitude 0.2 at radius 2 and 0.1 at radius 10 put 0.1² / (0.2² + 0.1²) = 0.2 of the energy above radius 7', () => {
+  // Sines, not cosines: their energy lies in the imaginary part of the DFT, which a checkerboard never exercises.
+  const twoSines = image((r, c) => 0.5 + 0.2 * Math.sin((2 * Math.PI * 2 * c) / SIDE) + 0.1 * Math.sin((2 * Math.PI * 10 * r) / SIDE));
+  expect(sharpness(twoSines, options).highFrequencyShare[0]).toBeCloseTo(0.2, 5);
+});
+
 test('vertical step edge by hand: Gx = 4 on two of 26 valid columns, so Tenengrad = 2·26·16 / 676', () => {
   const s = sharpness(verticalEdge, options);
   expect(s.tenengrad[0]).toBeCloseTo((2 * 26 * 16) / 676, 5);

@@ -1,10 +1,13 @@
 /**
- * Paths between latents: straight (lerp) and norm-preserving spherical (slerp, Shoemake 1985;
+ * Paths between latents: straight (lerp) and spherical (slerp, Shoemake 1985;
  * White 2016, "Sampling generative networks"). Used by the path-length metric, the golden
  * interpolation strips and the report's interpolation rows.
  */
 
-/** Norm-preserving spherical interpolation between z₁ and z₂ (Shoemake 1985); lerp when parallel. */
+/**
+ * Spherical interpolation between z₁ and z₂ (Shoemake 1985): along the great circle, so the norm
+ * stays put only when ‖z₁‖ = ‖z₂‖ (orthogonal ends of norms 10 and 5 give 7.91 halfway); lerp when parallel.
+ */
 export function slerp(z1: ArrayLike<number>, z2: ArrayLike<number>, t: number): Float64Array {
   let dot = 0;
   let n1 = 0;
