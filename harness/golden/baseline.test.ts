@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaselineFileError, bandFor, checkBaseline, readBaselines, updateBaselines, validateMetricKey, withinBand } from './baseline';
@@ -73,6 +74,17 @@ describe('metrics.json', () => {
     expect(text.indexOf('a.metric')).toBeLessThan(text.indexOf('z.metric'));
     expect(text.endsWith('}\n')).toBe(true);
   });
+
+  test('processes updating one file at once keep every key (the file is locked while read, merged and written)', async () => {
+    const writer = (id: number) => `
+      const { updateBaselines } = require(${JSON.stringify(join(__dirname, 'baseline.ts'))});
+      for (let i = 0; i < 150; i++) updateBaselines(${JSON.stringify(file)}, { ['w${id}.k' + i]: { value: i, band: [i, i], source: 's' } });`;
+    const run = (id: number) =>
+      new Promise<number | null>((resolve) => spawn(process.execPath, ['--import', 'tsx', '-e', writer(id)], { stdio: 'inherit' }).on('exit', resolve));
+    expect(await Promise.all([1, 2, 3, 4].map(run))).toEqual([0, 0, 0, 0]);
+    expect(Object.keys(readBaselines(file))).toHaveLength(600);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  }, 60_000);
 
   test('a corrupt file is an error naming it', () => {
     updateBaselines(file, { x: entry(1) });

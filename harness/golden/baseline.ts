@@ -4,7 +4,8 @@
  * relative tolerance — and later values pass when they fall inside it. Pure logic first, then the
  * two file functions (read; merge-and-write atomically).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFileAtomically } from '../../models/atomic-write';
 import type { BaselineOptions, MetricBaseline, MetricBaselines } from './types';
 
@@ -78,16 +79,45 @@ export function formatBaselines(baselines: MetricBaselines): string {
   return JSON.stringify(sorted, null, 2) + '\n';
 }
 
+const LOCK_WAIT_MS = 10_000;
+
 /**
- * Re-reads the file and applies `changes` (an entry, or `undefined` to remove the key) just before
- * the atomic write, so keys written by other test files in the same run are kept.
+ * Runs `update` holding `<path>.lock` (created exclusively): jest's workers update one file, and
+ * a read-modify-write that interleaves with another worker's would lose its keys.
+ */
+function withLock<T>(path: string, update: () => T): T {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() > deadline) throw new BaselineFileError(`${lock}: held for over ${LOCK_WAIT_MS / 1000} s; if no test run is writing baselines, delete it`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  try {
+    return update();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Re-reads the file and applies `changes` (an entry, or `undefined` to remove the key) under a
+ * lock, then writes atomically, so keys written by other test files in the same run are kept.
  */
 export function updateBaselines(path: string, changes: Record<string, MetricBaseline | undefined>): MetricBaselines {
-  const merged = { ...readBaselines(path) };
-  for (const [key, entry] of Object.entries(changes)) {
-    if (entry === undefined) delete merged[key];
-    else merged[key] = entry;
-  }
-  writeFileAtomically(path, formatBaselines(merged));
-  return merged;
+  mkdirSync(dirname(path), { recursive: true });
+  return withLock(path, () => {
+    const merged = { ...readBaselines(path) };
+    for (const [key, entry] of Object.entries(changes)) {
+      if (entry === undefined) delete merged[key];
+      else merged[key] = entry;
+    }
+    writeFileAtomically(path, formatBaselines(merged));
+    return merged;
+  });
 }

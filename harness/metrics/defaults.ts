@@ -67,6 +67,12 @@ export const METRIC_DEFAULTS = {
 export type PathInterpolation = 'direction' | 'lerp' | 'slerp';
 export type MetricOptions = typeof METRIC_DEFAULTS;
 
+/**
+ * Counts below which a metric has nothing to measure: a spread needs two decodings around a centre,
+ * a covariance, a k-NN ball or a KID pair needs two items.
+ */
+const AT_LEAST: Partial<Record<keyof MetricOptions, number>> = { samples: 2, spreadNeighbours: 2, kidSubsetSize: 2, pathLengthSamples: 2 };
+
 /** Options that measure rather than count; every other number must be an integer. */
 const REAL_VALUED: ReadonlySet<string> = new Set(['inversionLearningRate', 'pathLengthEpsilon', 'spreadRadius', 'highFrequencyRadius', 'confidence']);
 
@@ -76,6 +82,8 @@ export function resolveMetricOptions(options: Partial<MetricOptions> = {}): Metr
     if (typeof value !== 'number' || key === 'seed') continue;
     if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`metric option ${key}: expected a number > 0, found ${value}`);
     if (!REAL_VALUED.has(key) && !Number.isInteger(value)) throw new RangeError(`metric option ${key}: expected an integer, found ${value}`);
+    const least = AT_LEAST[key as keyof MetricOptions];
+    if (least !== undefined && value < least) throw new RangeError(`metric option ${key}: expected at least ${least}, found ${value}`);
   }
   const [lo, hi] = resolved.pathLengthTrimPercentiles;
   if (!(lo >= 0 && lo < hi && hi <= 100)) throw new RangeError(`metric option pathLengthTrimPercentiles: expected 0 ≤ lo < hi ≤ 100, found [${lo}, ${hi}]`);

@@ -88,4 +88,5 @@ test('seeded: the same options give the same numbers, and no tensors leak', () =
 
 test('bad options are RangeErrors naming the option', () => {
   expect(() => computeMetrics(input, { samples: 0 })).toThrow(/metric option samples: expected a number > 0, found 0/);
+  expect(() => computeMetrics(input, { spreadNeighbours: 1 })).toThrow('metric option spreadNeighbours: expected at least 2, found 1');
 });
