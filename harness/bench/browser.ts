@@ -1,6 +1,6 @@
 /**
  * Browser backends: the training steps and sampling on WebGL (or WebGPU) inside Debian's
- * Chromium (/usr/bin/chromium, never a downloaded browser), driven by Playwright, headless.
+ * Chromium (/usr/lib/chromium/chromium, never a downloaded browser), driven by Playwright, headless.
  * The page is served from a loopback HTTP server: tf.min.js from node_modules and an esbuild
  * bundle of browser-page.ts. Without a GPU, Chromium renders WebGL with SwiftShader on the CPU,
  * and the device label says so ('software rendering').
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
 import { referenceConfig } from '../../models/registry';
-import { CHROMIUM_PATH } from '../report/environment';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from '../report/environment';
 import { fixedLatents } from '../samples/generate';
 import { BENCH_DEFAULTS } from './defaults';
 import type { PageInfo, PageTask } from './browser-page';
@@ -21,10 +21,8 @@ import { syntheticShoes } from '../../models/testing';
 import { taskId, tasksFor, type TaskContext } from './tasks';
 import type { BenchBackend, BenchTask, PeakInfo } from './types';
 
-/** The brief's flags: no sandbox (root in a container), nothing that reaches the network by itself. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-  // Chromium 116+ only falls back to SwiftShader WebGL when allowed to.
-  '--enable-unsafe-swiftshader'];
+/** The GPU stays on (a machine with one uses it); Chromium 116+ only falls back to SwiftShader WebGL when allowed to. */
+const CHROMIUM_ARGS = [...CHROMIUM_BASE_ARGS, '--enable-unsafe-swiftshader'];
 
 /**
  * Per-task limit. A task still running then is skipped with its tab, and the larger models of the

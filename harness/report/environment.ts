@@ -9,7 +9,26 @@ import { finiteNumber, isRecord, readJson, stringOr } from './inputs';
 import type { EnvironmentData } from './types';
 
 export const CHECKPOINT_KINDS = ['vae', 'dcgan', 'wgan-gp', 'classifier'] as const;
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/**
+ * Debian's Chromium binary itself. /usr/bin/chromium is a shell wrapper that adds each machine's
+ * /etc/chromium.d flags (Google API keys, remote extensions, GPU rasterisation): runs would then
+ * depend on that folder and could reach Google's services.
+ */
+export const CHROMIUM_PATH = '/usr/lib/chromium/chromium';
+
+/**
+ * Flags of every launch: no sandbox (containers run as root), nothing that reaches the network by
+ * itself, and shared memory in /tmp (a container's /dev/shm is often 64 MB, too small for a page).
+ */
+export const CHROMIUM_BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-default-apps',
+  '--disable-dev-shm-usage',
+] as const;
 
 function packageVersion(name: string): string {
   try {

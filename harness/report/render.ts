@@ -8,18 +8,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { writeFileAtomically } from '../../models/atomic-write';
-import { CHROMIUM_PATH } from './environment';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from './environment';
 
-/** No sandbox (containers run as root), no GPU, and nothing that reaches the network by itself. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-default-apps',
-];
+/** The report needs no GPU: rendering on the CPU keeps the page golden the same on every machine. */
+export const CHROMIUM_ARGS = [...CHROMIUM_BASE_ARGS, '--disable-gpu'];
 
 /** The page width the report is laid out for (its column is 1180 px wide). */
 export const VIEWPORT = { width: 1280, height: 900 };
