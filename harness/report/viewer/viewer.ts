@@ -472,7 +472,8 @@ function slider(expected: ImageRef, actual: ImageRef): HTMLElement {
 }
 
 function goldens(data: GoldensData): HTMLElement {
-  const summary = h('p', {}, `${data.counts.passed} passed, ${data.counts.failed} failed, ${data.counts.unknown} unknown.`);
+  // 'passed' means no failure images: the last comparison that reached the golden passed, or none has failed since the images were cleared.
+  const summary = h('p', {}, `${data.counts.passed} passed (no failure images on record), ${data.counts.failed} failed, ${data.counts.unknown} unknown.`);
   const rows = data.entries.map((e) => [
     badge(e.status),
     h('code', {}, e.testFile),
