@@ -4,6 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { tidyValues } from '../../models/tensor-values';
+import { PIXELS } from '../../models/data/shoes';
+import { imagesToTensor } from '../../models/layers';
 
 /** `n` feature vectors of `dim` values, row-major. */
 export interface FeatureSet {
@@ -29,12 +31,19 @@ export function assertFeatureSet(set: FeatureSet, metric: string, minN = 1): voi
   }
 }
 
+/** Two sets a set metric compares: each valid with at least `minN` vectors, both of one dimension. */
+export function assertFeatureSetPair(a: FeatureSet, b: FeatureSet, metric: string, minN: number): void {
+  assertFeatureSet(a, metric, minN);
+  assertFeatureSet(b, metric, minN);
+  if (a.dim !== b.dim) throw new RangeError(`${metric}: feature dimensions differ (${a.dim} vs ${b.dim})`);
+}
+
 /** Runs `extractor` over `count` images (row-major 28×28 in [0, 1]) in batches. */
 export function extractFeatures(extractor: FeatureExtractor, images: Float32Array, count: number, batch = 500): FeatureSet {
   const data = new Float32Array(count * extractor.dim);
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
-    const values = tidyValues(() => extractor.extract(tf.tensor4d(images.subarray(start * 784, (start + n) * 784), [n, 28, 28, 1])));
+    const values = tidyValues(() => extractor.extract(imagesToTensor(images.subarray(start * PIXELS, (start + n) * PIXELS), n)));
     data.set(values, start * extractor.dim);
   }
   return { data, n: count, dim: extractor.dim };

@@ -9,7 +9,7 @@
  * method and can return small imaginary parts that it then discards).
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFeatureSet, type FeatureSet } from './features';
+import { assertFeatureSet, assertFeatureSetPair, type FeatureSet } from './features';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { tidyValues } from '../../models/tensor-values';
 
@@ -83,9 +83,7 @@ export function frechetDistanceFromStats(a: GaussianStats, b: GaussianStats): nu
 }
 
 export function frechetDistance(a: FeatureSet, b: FeatureSet): number {
-  assertFeatureSet(a, METRIC, 2);
-  assertFeatureSet(b, METRIC, 2);
-  if (a.dim !== b.dim) throw new RangeError(`${METRIC}: feature dimensions differ (${a.dim} vs ${b.dim})`);
+  assertFeatureSetPair(a, b, METRIC, 2);
   return frechetDistanceFromStats(gaussianStats(a), gaussianStats(b));
 }
 

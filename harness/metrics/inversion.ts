@@ -15,6 +15,7 @@ import { deriveSeed, normalArray } from '../../models/seed';
 import type { GenerativeModel } from '../../models/types';
 import { imageCount } from './images';
 import { tidyValues } from '../../models/tensor-values';
+import { imagesToTensor } from '../../models/layers';
 
 const METRIC = 'inversion';
 
@@ -85,7 +86,7 @@ export function invertImages(model: GenerativeModel, targets: Float32Array, o: I
   for (let first = 0; first < count; first += batch) {
     const n = Math.min(batch, count - first);
     const repeatedTargets = tf.tidy(() => {
-      const t = tf.tensor4d(targets.subarray(first * PIXELS, (first + n) * PIXELS), [n, 28, 28, 1]);
+      const t = imagesToTensor(targets.subarray(first * PIXELS, (first + n) * PIXELS), n);
       // Every restart of image i sits next to it: rows i·R … i·R + R − 1.
       return tf.reshape(tf.tile(tf.expandDims(t, 1), [1, o.restarts, 1, 1, 1]), [n * o.restarts, 28, 28, 1]) as tf.Tensor4D;
     });

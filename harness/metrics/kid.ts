@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng, deriveSeed, permutation } from '../../models/seed';
-import { assertFeatureSet, type FeatureSet } from './features';
+import { assertFeatureSetPair, type FeatureSet } from './features';
 import { tidyValues } from '../../models/tensor-values';
 
 const METRIC = 'kid';
@@ -36,12 +36,6 @@ export interface KidResult {
   std: number;
   subsetSize: number;
   subsets: number;
-}
-
-function assertPair(a: FeatureSet, b: FeatureSet): void {
-  assertFeatureSet(a, METRIC, 2);
-  assertFeatureSet(b, METRIC, 2);
-  if (a.dim !== b.dim) throw new RangeError(`${METRIC}: feature dimensions differ (${a.dim} vs ${b.dim})`);
 }
 
 /** k(x, y) = (xᵀy / d + 1)³ for all rows of x against all rows of y (batched or not). */
@@ -114,7 +108,7 @@ function subsetKernelSums(a: tf.Tensor2D, b: tf.Tensor2D, subsetsA: readonly Int
 }
 
 export function kernelInceptionDistance(real: FeatureSet, fake: FeatureSet, o: KidOptions): KidResult {
-  assertPair(real, fake);
+  assertFeatureSetPair(real, fake, METRIC, 2);
   if (!Number.isInteger(o.subsets) || o.subsets < 1) throw new RangeError(`${METRIC}: subsets must be an integer ≥ 1, found ${o.subsets}`);
   if (!Number.isInteger(o.subsetSize) || o.subsetSize < 2) throw new RangeError(`${METRIC}: subset size must be an integer ≥ 2, found ${o.subsetSize}`);
   const m = Math.min(o.subsetSize, real.n, fake.n);
@@ -163,7 +157,7 @@ function weightedKernelSums(x: tf.Tensor2D, y: tf.Tensor2D, cx: tf.Tensor2D, cy:
  * distinct items (see the module comment); all counts 1 is the plain complete U-statistic.
  */
 export function kidReplicates(real: FeatureSet, fake: FeatureSet, countsReal: readonly Uint16Array[], countsFake: readonly Uint16Array[], blockRows = 1000): Float64Array {
-  assertPair(real, fake);
+  assertFeatureSetPair(real, fake, METRIC, 2);
   if (countsReal.length !== countsFake.length) throw new RangeError(`${METRIC}: ${countsReal.length} resamples of the real set but ${countsFake.length} of the fake set`);
   const replicates = countsReal.length;
   const countMatrix = (counts: readonly Uint16Array[], n: number) => {

@@ -12,7 +12,7 @@
  * pass over the distances keeps every pair any replicate can need, and replicates are table lookups.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFeatureSet, type FeatureSet } from './features';
+import { assertFeatureSetPair, type FeatureSet } from './features';
 
 const METRIC = 'precisionRecall';
 
@@ -139,9 +139,7 @@ function lastColumn(lists: NeighbourLists): Float32Array {
 
 /** Prepares `real` against `fake`: one pass over all pairwise distances. */
 export function compareManifolds(real: FeatureSet, fake: FeatureSet, o: PrecisionRecallOptions): ManifoldComparison {
-  assertFeatureSet(real, METRIC, o.k + 1);
-  assertFeatureSet(fake, METRIC, o.k + 1);
-  if (real.dim !== fake.dim) throw new RangeError(`${METRIC}: feature dimensions differ (${real.dim} vs ${fake.dim})`);
+  assertFeatureSetPair(real, fake, METRIC, o.k + 1);
   if (!Number.isInteger(o.k) || o.k < 1) throw new RangeError(`${METRIC}: k must be an integer ≥ 1, found ${o.k}`);
   if (!(o.candidates >= o.k)) throw new RangeError(`${METRIC}: candidates must be ≥ k (${o.k}), found ${o.candidates}`);
   const blockRows = o.blockRows ?? 1000;
