@@ -9,7 +9,7 @@ import { relative, resolve } from 'node:path';
 import { assertWritableFile } from '../models/atomic-write';
 import { useBackend, type BackendInfo, type BackendName } from '../models/backend';
 import { MODEL_KINDS, type ModelKind } from '../models/types';
-import { applyBaseline, baselineMismatch, loadBaseline, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
+import { applyBaseline, applyReruns, baselineMismatch, loadBaseline, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, deviceLabel, loadWarning } from '../harness/bench/environment';
 import { profileTask } from '../harness/bench/op-profile';
@@ -25,7 +25,7 @@ import {
 } from '../harness/bench/tasks';
 import {
   BENCH_BACKENDS, BENCH_SCHEMA,
-  type BackendLabel, type BaselineFile, type BenchBackend, type BenchReport, type BenchTask, type PeakInfo, type PeerSummary,
+  type BackendLabel, type BaselineFile, type BenchBackend, type BenchReport, type BenchTask, type LatencyStats, type PeakInfo, type PeerSummary,
 } from '../harness/bench/types';
 
 export interface BenchCommand {
@@ -73,6 +73,28 @@ function selectTasks(only: readonly string[], backends: readonly BenchBackend[],
     );
   }
   return ids.filter((id) => matchesOnly(id, only));
+}
+
+/** Backends whose tasks can be timed again in this process at the end of a run. */
+const RERUNNABLE: readonly BenchBackend[] = ['tensorflow', 'wasm', 'cpu', 'js'];
+
+/** Times each flagged task once more (fresh instance, same timing); a task that fails now keeps its flag. */
+async function rerunFlagged(ids: readonly string[], ctx: TaskContext, timing: TimingOptions): Promise<Map<string, LatencyStats>> {
+  const out = new Map<string, LatencyStats>();
+  for (const id of ids) {
+    const at = id.lastIndexOf('@');
+    const [name, backend] = [id.slice(0, at), id.slice(at + 1) as BenchBackend];
+    const def = RERUNNABLE.includes(backend) ? tasksFor(backend, ctx).find((d) => d.name === name) : undefined;
+    if (!def) continue;
+    log(`${id}: flagged as a regression, timing it once more …`);
+    try {
+      if (backend !== 'js') await useBackend(backend as BackendName);
+      out.set(id, (await measure(def, timing)).latency);
+    } catch (error) {
+      log(`${id}: rerun failed (${(error as Error).message.split('\n')[0]}); the flag stands`);
+    }
+  }
+  return out;
 }
 
 /** The committed baseline for --compare/--check, or the one --save-baseline merges into (none yet: undefined). */
@@ -297,6 +319,11 @@ export async function runBench(o: BenchCommand): Promise<void> {
     report = applyBaseline(report, previousBaseline, o.threshold, relative(process.cwd(), baselinePath), selectedIds);
     const mismatch = baselineMismatch(report, previousBaseline);
     if (mismatch) notes.push(mismatch);
+    const flagged = report.baseline?.regressions ?? [];
+    if (flagged.length && !quick) {
+      report = applyReruns(report, previousBaseline, await rerunFlagged(flagged, taskCtx, timing));
+      notes.push(`${flagged.length} task${flagged.length > 1 ? 's were' : ' was'} flagged and timed again at the end (in-process backends); a flag stands only if the rerun is a regression too`);
+    }
   }
   if (quick && (o.compare || o.check)) notes.push('--quick takes too few samples for baseline work: intervals are wide');
   if (quick && o.time !== BENCH_DEFAULTS.timeMs) notes.push(`--time ${o.time} is not used with --quick (${BENCH_DEFAULTS.quick.iterations} iterations per task)`);

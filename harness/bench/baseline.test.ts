@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyBaseline, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
-import { SchemaError } from './schema';
+import { applyBaseline, applyReruns, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
+import { formatReport } from './report';
+import { SchemaError, validateBenchReport } from './schema';
 import { completedTask, latency, sampleBaseline, sampleReport, skippedTask } from './test-fixtures';
 
 describe('intervals', () => {
@@ -131,5 +132,31 @@ describe('baseline file', () => {
     const path = join(dir, 'baseline.json');
     saveBaseline(path, { ...reportToBaseline(sampleReport()), schema: 'other@0' } as never);
     expect(() => loadBaseline(path)).toThrow(SchemaError);
+  });
+});
+
+describe('applyReruns', () => {
+  const baseline = sampleBaseline([
+    { id: 'train-step/vae@tensorflow', mean: 100 },
+    { id: 'train-step/dcgan@tensorflow', mean: 300 },
+  ]);
+  const first = applyBaseline(
+    sampleReport([completedTask('train-step/vae', 'tensorflow', 130), completedTask('train-step/dcgan', 'tensorflow', 400)]),
+    baseline, 0.1, 'harness/bench/baseline.json', [],
+  );
+  const out = applyReruns(first, baseline, new Map([['train-step/vae@tensorflow', latency(102)], ['train-step/dcgan@tensorflow', latency(390)]]));
+
+  test('a flag the rerun does not reproduce is dropped; one it reproduces stands', () => {
+    expect(first.baseline!.regressions).toEqual(['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow']);
+    expect(out.baseline!.regressions).toEqual(['train-step/dcgan@tensorflow']);
+    const byId = Object.fromEntries(out.tasks.map((t) => [t.id, t]));
+    expect(byId['train-step/vae@tensorflow']).toMatchObject({ baseline: { ratio: 1.3, regression: false, rerun: { mean: 102, regression: false } } });
+    expect(byId['train-step/dcgan@tensorflow']).toMatchObject({ baseline: { regression: true, rerun: { mean: 390, ratio: 1.3, regression: true } } });
+  });
+  test('tasks without a rerun keep their verdict, and the report stays a valid bench.json', () => {
+    const none = applyReruns(first, baseline, new Map());
+    expect(none.baseline!.regressions).toEqual(first.baseline!.regressions);
+    expect(() => validateBenchReport(JSON.parse(JSON.stringify(out)))).not.toThrow();
+    expect(formatReport(out)).toMatch(/1\.30× \(rerun 1\.02×, not confirmed\)/);
   });
 });

@@ -91,6 +91,27 @@ export function applyBaseline(report: BenchReport, baseline: BaselineFile, thres
   };
 }
 
+/**
+ * Applies the reruns of flagged tasks (id → latency of the second timing): a flag stands only if
+ * the rerun against the same baseline is a regression too, so a burst of load during one task's
+ * timing does not fail `--check`. Sustained load slows both timings alike and still flags. Pure.
+ */
+export function applyReruns(report: BenchReport, baseline: BaselineFile, reruns: ReadonlyMap<string, LatencyStats>): BenchReport {
+  if (!report.baseline) throw new Error('applyReruns: the report has not been compared with a baseline');
+  const known = new Map(baseline.tasks.map((t) => [t.id, t.latency]));
+  const threshold = report.settings.threshold;
+  const tasks = report.tasks.map((t) => {
+    const again = reruns.get(t.id);
+    const base = known.get(t.id);
+    if (t.status !== 'completed' || !t.baseline || !again || !base) return t;
+    const second = compareLatency(again, base, threshold);
+    const rerun = { mean: again.mean, rme: again.rme, ratio: second.ratio, regression: second.regression };
+    return { ...t, baseline: { ...t.baseline, regression: t.baseline.regression && second.regression, rerun } };
+  });
+  const regressions = tasks.flatMap((t) => (t.status === 'completed' && t.baseline?.regression ? [t.id] : []));
+  return { ...report, baseline: { ...report.baseline, regressions }, tasks };
+}
+
 /** Differences between the machines of the two runs that make ratios meaningless. */
 export function baselineMismatch(report: BenchReport, baseline: BaselineFile): string | undefined {
   const problems: string[] = [];

@@ -55,8 +55,9 @@ export const percent = (fraction: number) => `${Number((fraction * 100).toPrecis
 
 function ratioCell(t: CompletedTask): string {
   if (!t.baseline) return '–';
+  const { rerun } = t.baseline;
   const flag = t.baseline.regression ? ' REGRESSION' : t.baseline.improvement ? ' faster' : t.baseline.intervalsOverlap ? ' ~' : '';
-  return `${t.baseline.ratio.toFixed(2)}×${flag}`;
+  return `${t.baseline.ratio.toFixed(2)}×${flag}${rerun ? ` (rerun ${rerun.ratio.toFixed(2)}×${rerun.regression ? '' : ', not confirmed'})` : ''}`;
 }
 
 function row(t: BenchTask): string[] {

@@ -100,6 +100,11 @@ function checkTask(v: unknown, path: string): void {
     const o = object(b, p);
     number(o.ratio, `${p}.ratio`, 0);
     for (const key of ['intervalsOverlap', 'regression', 'improvement'] as const) boolean(o[key], `${p}.${key}`);
+    if (o.rerun !== undefined) {
+      const rerun = object(o.rerun, `${p}.rerun`);
+      for (const key of ['mean', 'rme', 'ratio'] as const) number(rerun[key], `${p}.rerun.${key}`, 0);
+      boolean(rerun.regression, `${p}.rerun.regression`);
+    }
   })(t.baseline, `${path}.baseline`);
   const m = object(t.tensors, `${path}.tensors`);
   for (const key of ['start', 'max', 'end', 'growth'] as const) number(m[key], `${path}.tensors.${key}`);

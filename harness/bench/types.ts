@@ -69,10 +69,15 @@ export interface BaselineComparison {
   ratio: number;
   /** Whether [mean ± moe] of the two runs overlap; a regression needs them not to. */
   intervalsOverlap: boolean;
-  /** ratio > 1 + threshold and the intervals do not overlap. */
+  /** ratio > 1 + threshold and the intervals do not overlap (and, when re-measured, again in `rerun`). */
   regression: boolean;
   /** ratio < 1 − threshold and the intervals do not overlap. */
   improvement: boolean;
+  /**
+   * A task flagged as a regression is timed once more at the end of the run (in-process backends
+   * and js): its figures then; the flag stands only if the rerun is a regression too.
+   */
+  rerun?: { mean: number; rme: number; ratio: number; regression: boolean };
 }
 
 interface TaskBase {
