@@ -4,7 +4,7 @@
  * (±1% of the value when written; updated only with `npm test -- -u`). The claims hold with their
  * intervals: the lower end of one interval above the upper end of the other.
  */
-import { METRIC_DEFAULTS, computeMetrics, type MetricKey, type MetricsDocument, type MetricOptions } from '../harness/metrics';
+import { METRIC_DEFAULTS, METRIC_KEYS, computeMetrics, type MetricKey, type MetricsDocument, type MetricOptions } from '../harness/metrics';
 import { bootstrapMean } from '../harness/metrics/bootstrap';
 import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
 import { sharpness } from '../harness/metrics/sharpness';
@@ -64,8 +64,10 @@ const METRIC_TOLERANCE = 0.01;
 
 describe('baselines', () => {
   test.each(MODEL_KINDS)('%s: every metric inside its band', (kind) => {
-    for (const [key, result] of Object.entries(document.models[kind]!.metrics)) {
-      expect(result.value).toMatchMetricBaseline(`metrics.${kind}.${key}`, { tolerance: METRIC_TOLERANCE });
+    const metrics = document.models[kind]!.metrics;
+    expect(Object.keys(metrics).sort()).toEqual([...METRIC_KEYS].sort());
+    for (const key of METRIC_KEYS) {
+      expect(metrics[key].value).toMatchMetricBaseline(`metrics.${kind}.${key}`, { tolerance: METRIC_TOLERANCE });
     }
   });
 });

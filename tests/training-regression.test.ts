@@ -4,6 +4,7 @@
  * amplifies float differences that inference goldens absorb.
  */
 import * as tf from '@tensorflow/tfjs';
+import { GOLDEN_FIXTURES } from '../fixtures/goldens';
 import { GOLDEN_DEFAULTS } from '../harness/golden/defaults';
 import { sampleFigure } from '../harness/samples/figures';
 import { useBackend } from '../models/backend';
@@ -16,6 +17,7 @@ describe('tensorflow', () => {
   test.each(MODEL_KINDS)('%s: loss trace and samples after seeded steps match their baselines', async (kind) => {
     const backend = await useBackend('tensorflow');
     const result = await trainingRegressionRun(kind, backend);
+    expect(result.log.map((r) => r.step)).toEqual(Array.from({ length: GOLDEN_FIXTURES.trainingSteps }, (_, i) => i));
     for (const [key, value] of lossTraceEntries(kind, 'tensorflow', result)) expect(value).toMatchMetricBaseline(key, { tolerance: LOSS_TRACE_TOLERANCE });
     expect({ images: sampleFigure(result.trainable.asGenerative()), columns: COLUMNS }).toMatchGoldenImage(`training-${kind}-tensorflow`, {
       threshold: GOLDEN_DEFAULTS.derivedThreshold,

@@ -59,7 +59,6 @@ describe('profileIterations on the native backend', () => {
     expect(profile.ops).toBe(3);
     expect(profile.top.map((o) => [o.name, o.count]).sort()).toEqual([['Add', 1], ['SplitV', 1], ['Square', 1]]);
     expect(profile.opMs).toBeLessThanOrEqual(profile.iterationMs);
-    expect(profile.opMs + profile.outsideMs).toBeCloseTo(profile.iterationMs, 6);
     expect(ownMethods()).toEqual([]);
     x.dispose();
   });

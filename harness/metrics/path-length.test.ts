@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../models/backend';
-import { createRng } from '../../models/seed';
+import { createRng, deriveSeed, normalArray } from '../../models/seed';
 import type { GenerativeModel } from '../../models/types';
 import type { FeatureExtractor } from './features';
 import { slerp } from '../samples/latent';
@@ -61,14 +61,16 @@ test('G(z) = Az gives ‖Au‖² per pair, and E‖Au‖² = ‖A‖²_F / d ove
   expect(mean / (frobenius / LATENT)).toBeCloseTo(1, 1);
 });
 
-test('lerp steps ε(z₂ − z₁), so G(z) = c·embedding(z) gives c²‖z₂ − z₁‖²', () => {
+test('lerp steps ε(z₂ − z₁), so G(z) = c·embedding(z) gives c²‖z₂ − z₁‖² whatever t', () => {
   const options = { ...base, interpolation: 'lerp' as const, count: 20 };
   const result = pathLength(linearModel(scaledEmbedding(2)), options);
-  const ends = pathEndpoints(LATENT, options);
+  // The pairs, drawn here as the metric documents them: z₁ and z₂ from the run seed's named streams.
+  const z1 = normalArray(20 * LATENT, deriveSeed(base.seed, 'pathLength', 'z1'));
+  const z2 = normalArray(20 * LATENT, deriveSeed(base.seed, 'pathLength', 'z2'));
   for (let k = 0; k < 20; k++) {
-    let step = 0;
-    for (let i = 0; i < LATENT; i++) step += ((ends.end[k * LATENT + i]! - ends.start[k * LATENT + i]!) / base.epsilon) ** 2;
-    expect(result.pixels.distances[k]! / (4 * step)).toBeCloseTo(1, 2);
+    let squared = 0;
+    for (let i = k * LATENT; i < (k + 1) * LATENT; i++) squared += (z2[i]! - z1[i]!) ** 2;
+    expect(result.pixels.distances[k]! / (4 * squared)).toBeCloseTo(1, 2);
   }
 });
 
@@ -80,9 +82,11 @@ test('slerp runs from z₁ to z₂ along the great circle, keeping equal norms',
   const mid = slerp(z1, z2, 0.5);
   expect(mid[0]).toBeCloseTo(3 / Math.SQRT2, 12);
   expect(mid[1]).toBeCloseTo(3 / Math.SQRT2, 12);
-  // Speed along the arc is angle × radius = (π/2)·3, so c = 1 gives path length (3π/2)².
-  const result = pathLength(linearModel(scaledEmbedding(1)), { ...base, interpolation: 'slerp', count: 5, epsilon: 1e-3 });
-  expect(result.pixels.distances.every(Number.isFinite)).toBe(true);
+  // Speed along the arc is angle × radius = (π/2)·3 at every t.
+  for (const t of [0.1, 0.5, 0.9]) {
+    const [a, b] = [slerp(z1, z2, t), slerp(z1, z2, t + 1e-6)];
+    expect(Math.hypot(...a.map((v, i) => b[i]! - v)) / 1e-6).toBeCloseTo((3 * Math.PI) / 2, 4);
+  }
 });
 
 test('feature-space distances use the extractor', () => {
