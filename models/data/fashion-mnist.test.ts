@@ -43,10 +43,12 @@ function writeSplit(split: Split, n: number, breakWith: Partial<{ images: Buffer
 const unverified = { verifyChecksums: false };
 
 describe('bad input is a clear error naming the file', () => {
-  test('a well-formed synthetic split reads', () => {
+  test('a well-formed synthetic split reads back byte for byte', () => {
     const dir = writeSplit('test', 4);
     const raw = readSplit('test', dir, unverified);
     expect(raw.count).toBe(4);
+    expect(Array.from(raw.pixels)).toEqual(Array.from({ length: 4 * 784 }, (_, i) => i % 256));
+    expect(Array.from(raw.labels)).toEqual([7, 5, 7, 5]);
     expect(selectClasses(raw, [5]).count).toBe(2);
   });
 
