@@ -8,7 +8,7 @@ import { createTrainable, loadGenerative } from './registry';
 import { normalTensor } from './seed';
 import { syntheticShoes, trainableHash, weightsHash } from './testing';
 import { resumeMismatch, train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
-import { MODEL_KINDS, type ModelKind } from './types';
+import { MODEL_KINDS, type GenerativeModel, type ModelKind } from './types';
 
 let backend: BackendInfo;
 beforeAll(async () => {
@@ -85,6 +85,19 @@ test('--resume refuses a run whose seed, config, batch or classes differ, naming
     '--resume: the run in d differs: config {"alpha":2000} there, {"alpha":10} asked; batchSize 64 there, 32 asked',
   );
   expect(resumeMismatch('d', saved, { ...saved, kind: 'dcgan', classes: [7] })).toMatch(/kind "vae" there, "dcgan" asked; classes \[5,7\] there, \[7\] asked$/);
+});
+
+test('the quality signal is recorded every qualityEvery steps, from the model being trained', async () => {
+  const seen: number[] = [];
+  const result = await run('vae', tempDir(), 4, {
+    qualityEvery: 2,
+    quality: (model: GenerativeModel) => {
+      seen.push(model.latentDim);
+      return 40 + seen.length;
+    },
+  });
+  expect(result.log.map((r) => r.quality)).toEqual([undefined, 41, undefined, 42]);
+  expect(seen).toEqual([100, 100]);
 });
 
 test('a NaN loss stops the run naming the step, and the last good checkpoint stays', async () => {
