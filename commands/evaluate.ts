@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import type { BackendInfo } from '../models/backend';
 import { assertWritableFile, writeFolderAtomically, writeJsonAtomically } from '../models/atomic-write';
-import { readManifest } from '../models/checkpoint';
+import { MANIFEST_FILE, readManifest } from '../models/checkpoint';
 import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { predictLabels } from '../models/classifier/model';
 import { PIXELS, loadShoes, type ImageSet } from '../models/data/shoes';
@@ -46,7 +46,7 @@ type Loaded = { model: GenerativeModel; status: EvaluatedModel; trainingSeed?: n
 async function loadCheckpoint(kind: ModelKind): Promise<Loaded> {
   const dir = checkpointDir(kind);
   const shown = relative(process.cwd(), dir) || dir;
-  if (!existsSync(join(dir, 'manifest.json'))) return { status: { status: 'missing', reason: `no checkpoint at ${shown} (manifest.json not found)` } };
+  if (!existsSync(join(dir, MANIFEST_FILE))) return { status: { status: 'missing', reason: `no checkpoint at ${shown} (${MANIFEST_FILE} not found)` } };
   try {
     const manifest = readManifest<{ step?: number; seed?: number }>(dir);
     const model = await loadGenerative(kind, dir);
@@ -153,7 +153,7 @@ export async function runEvaluate(o: EvaluateCommand): Promise<EvaluationDocumen
   const log = (line: string) => console.error(`[evaluate] ${line}`);
   const jsonPath = resolve(o.json);
   assertWritableFile(jsonPath, '--json');
-  if (!existsSync(join(CLASSIFIER_DIR, 'manifest.json'))) {
+  if (!existsSync(join(CLASSIFIER_DIR, MANIFEST_FILE))) {
     throw new Error(`no classifier checkpoint at ${CLASSIFIER_DIR}: the metrics need it (run \`npm run train-classifier\` first)`);
   }
   const classifier = await loadClassifier();

@@ -3,7 +3,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendInfo } from '../models/backend';
-import { saveCheckpoint } from '../models/checkpoint';
+import { MANIFEST_FILE, readManifest, saveCheckpoint } from '../models/checkpoint';
 import { CLASSIFIER_CLASSES, accuracy, predictLabels, trainClassifier } from '../models/classifier/model';
 import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { datasetChecksums } from '../models/data/fashion-mnist';
@@ -51,7 +51,7 @@ export async function qualityReference(classes: readonly number[], dataDir?: str
 
 /** Fréchet distance between fixed samples and the fixed test images; none without a classifier. */
 async function qualitySignal(seed: number, classes: number[], dataDir?: string) {
-  if (!existsSync(join(CLASSIFIER_DIR, 'manifest.json'))) return undefined;
+  if (!existsSync(join(CLASSIFIER_DIR, MANIFEST_FILE))) return undefined;
   const reference = await qualityReference(classes, dataDir);
   return (model: GenerativeModel) => reference.frechetTo(generateImages(model, fixedLatents(QUALITY_SAMPLES, model.latentDim, seed, 'quality')));
 }
@@ -88,7 +88,7 @@ export async function runTraining(o: TrainCommand): Promise<void> {
   console.log(`[train] ${o.kind}: ${steps} steps, median ${median.toFixed(1)} ms/step; checkpoint in ${o.outDir}`);
   if (o.publish) {
     const target = checkpointDir(o.kind);
-    const manifest = JSON.parse(readFileSync(join(o.outDir, 'manifest.json'), 'utf8'));
+    const manifest = readManifest<object>(o.outDir);
     const inference: Record<string, import('@tensorflow/tfjs').LayersModel> = o.kind === 'vae'
       ? { encoder: result.trainable.networks.encoder!, decoder: result.trainable.networks.decoder! }
       : { generator: result.trainable.networks.generator! };

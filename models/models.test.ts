@@ -57,12 +57,14 @@ describe.each(MODEL_KINDS)('%s', (kind) => {
   });
 
   test('--resume continues to exactly the weights of an uninterrupted run', async () => {
-    const straight = await run(kind, tempDir(), 2);
+    // 3 + 2 steps: from step 2 on, β^t by repeated multiplication and by pow() differ in float32,
+    // so a restore that recomputed them (as tf.train.adam's setWeights does) would show here.
+    const straight = await run(kind, tempDir(), 5);
     const dir = tempDir();
-    await run(kind, dir, 1);
-    const resumed = await run(kind, dir, 2, { resume: true });
+    await run(kind, dir, 3);
+    const resumed = await run(kind, dir, 5, { resume: true });
     expect(trainableHash(resumed.trainable)).toBe(trainableHash(straight.trainable));
-    expect(readFileSync(join(dir, LOG_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step)).toEqual([0, 1]);
+    expect(readFileSync(join(dir, LOG_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step)).toEqual([0, 1, 2, 3, 4]);
   });
 });
 
@@ -98,6 +100,21 @@ test('the quality signal is recorded every qualityEvery steps, from the model be
   });
   expect(result.log.map((r) => r.quality)).toEqual([undefined, 41, undefined, 42]);
   expect(seen).toEqual([100, 100]);
+});
+
+test('--out that holds other files is refused untouched; --resume past its checkpoint is refused', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'notes.txt'), 'mine');
+  await expect(run('vae', dir, 1)).rejects.toThrow(/--out: .* holds 1 files but no checkpoint \(manifest\.json\); checkpoints replace the whole folder/);
+  expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+  const checkpointed = tempDir();
+  await run('vae', checkpointed, 2);
+  await expect(run('vae', checkpointed, 2, { resume: true })).rejects.toThrow(/--steps: the checkpoint in .* is at step 2; expected more steps than that, found 2/);
+});
+
+test('a NaN loss at the first step of a new run says no checkpoint was saved', async () => {
+  const poisoned = { ...data, images: data.images.map((v, i) => (i % 784 === 5 ? NaN : v)) };
+  await expect(run('vae', tempDir(), 2, { data: poisoned })).rejects.toThrow(/step 0: loss '\w+' is NaN; stopped\. No checkpoint was saved in /);
 });
 
 test('a NaN loss stops the run naming the step, and the last good checkpoint stays', async () => {

@@ -3,10 +3,10 @@
  * checkpoints with optimiser state, `--resume`, and a stop on the first non-finite loss or weight.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendInfo } from './backend';
-import { readManifest, restoreNetwork, restoreOptimizer, saveCheckpoint } from './checkpoint';
+import { MANIFEST_FILE, readManifest, restoreNetwork, restoreOptimizer, saveCheckpoint } from './checkpoint';
 import { datasetChecksums } from './data/fashion-mnist';
 import { batchIndices, gather, toPixelRange, type ImageSet } from './data/shoes';
 import { runEnvironment } from './environment';
@@ -99,19 +99,34 @@ function readLog(outDir: string, upToStep: number): StepRecord[] {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRecord).filter((r) => r.step < upToStep);
 }
 
+/**
+ * Checkpoints replace the whole of `outDir` (written beside it, then renamed in), so a folder that
+ * holds anything but an earlier checkpoint is refused rather than emptied.
+ */
+export function assertCheckpointFolder(outDir: string): void {
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) return;
+  const entries = readdirSync(outDir);
+  if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
+    throw new Error(`--out: ${outDir} holds ${entries.length} files but no checkpoint (${MANIFEST_FILE}); checkpoints replace the whole folder, so choose an empty or new one`);
+  }
+}
+
 export async function train(o: TrainOptions): Promise<TrainResult> {
   validateTrainOptions(o);
+  assertCheckpointFolder(o.outDir);
   const trainable = createTrainable(o.kind, o.seed, o);
   const pixels = toPixelRange(o.data.images, trainable.pixelRange);
   let start = 0;
   if (o.resume) {
-    if (!existsSync(join(o.outDir, 'manifest.json'))) throw new Error(`--resume: expected a checkpoint in ${o.outDir}, found no manifest.json there`);
-    const manifest = readManifest<RunIdentity & { step: number }>(o.outDir);
+    if (!existsSync(join(o.outDir, MANIFEST_FILE))) throw new Error(`--resume: expected a checkpoint in ${o.outDir}, found no ${MANIFEST_FILE} there`);
+    const manifest = readManifest<RunIdentity & { step: unknown }>(o.outDir);
     const mismatch = resumeMismatch(o.outDir, manifest, { kind: o.kind, seed: o.seed, config: referenceConfig(o.kind, o), batchSize: o.batchSize, classes: o.data.classes });
     if (mismatch) throw new Error(mismatch);
+    if (!Number.isSafeInteger(manifest.step) || (manifest.step as number) < 0) throw new Error(`--resume: ${o.outDir}/${MANIFEST_FILE}: expected the step reached as an integer ≥ 0, found ${JSON.stringify(manifest.step)}`);
+    start = manifest.step as number;
+    if (start >= o.steps) throw new RangeError(`--steps: the checkpoint in ${o.outDir} is at step ${start}; expected more steps than that, found ${o.steps}`);
     for (const [name, model] of Object.entries(trainable.networks)) await restoreNetwork(o.outDir, name, model);
     for (const [name, opt] of Object.entries(trainable.optimizers)) await restoreOptimizer(o.outDir, name, opt);
-    start = manifest.step;
   }
   const log = readLog(o.outDir, start);
   const manifestFor = (step: number) => ({
@@ -126,13 +141,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     data: datasetChecksums(),
     savedAt: new Date().toISOString(),
   });
-  const checkpoint = (step: number) =>
-    saveCheckpoint(o.outDir, {
+  /** The step of the checkpoint now in `outDir` from this run (or the one resumed), if any. */
+  let lastSaved: number | undefined = o.resume ? start : undefined;
+  const checkpoint = async (step: number) => {
+    await saveCheckpoint(o.outDir, {
       networks: trainable.networks,
       optimizers: trainable.optimizers,
       manifest: manifestFor(step),
       extra: { [LOG_FILE]: log.map((r) => JSON.stringify(r)).join('\n') + '\n' },
     });
+    lastSaved = step;
+  };
+  const kept = () => (lastSaved === undefined ? `No checkpoint was saved in ${o.outDir}.` : `The last good checkpoint (step ${lastSaved}) in ${o.outDir} is kept.`);
 
   const every = o.checkpointEvery ?? CHECKPOINT_EVERY;
   for (let step = start; step < o.steps; step++) {
@@ -144,7 +164,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const record: StepRecord = { step, ...losses, ms: performance.now() - began };
     const bad = firstNonFinite(losses);
     if (bad) {
-      throw new TrainingDivergedError(`step ${step}: loss '${bad}' is ${losses[bad]}; stopped. The last good checkpoint (step ${Math.floor(step / every) * every || start}) in ${o.outDir} is kept.`);
+      throw new TrainingDivergedError(`step ${step}: loss '${bad}' is ${losses[bad]}; stopped. ${kept()}`);
     }
     if (o.quality && o.qualityEvery && (step + 1) % o.qualityEvery === 0) record.quality = o.quality(trainable.asGenerative());
     log.push(record);
@@ -152,7 +172,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const done = step + 1;
     if (done % every === 0 || done === o.steps) {
       const badWeight = nonFiniteWeight(trainable);
-      if (badWeight) throw new TrainingDivergedError(`step ${step}: weight ${badWeight} is not finite; stopped. The last good checkpoint in ${o.outDir} is kept.`);
+      if (badWeight) throw new TrainingDivergedError(`step ${step}: weight ${badWeight} is not finite; stopped. ${kept()}`);
       await checkpoint(done);
     }
   }
