@@ -109,7 +109,7 @@ program
   .description('train one model with a seeded custom loop; writes checkpoints, manifest and log.jsonl')
   .addOption(new Option('--model <kind>', 'model to train').choices(MODEL_KINDS as unknown as string[]).makeOptionMandatory())
   .addOption(new Option('--steps <n>', 'training steps').argParser(parseInteger('--steps', 1)).conflicts('epochs'))
-  .option('--epochs <n>', 'training epochs, instead of --steps (10 when neither is given)', parseInteger('--epochs', 1))
+  .option('--epochs <n>', 'training epochs, instead of --steps (10 when neither is given; a WGAN-GP step takes n_critic batches)', parseInteger('--epochs', 1))
   .option('--batch <n>', 'batch size', parseInteger('--batch', 1), 64)
   .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)
   .option('--alpha <x>', 'VAE: weight α of the MSE term', parsePositiveNumber('--alpha'))

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend, type BackendInfo } from './backend';
 import { loadNetwork, readManifest } from './checkpoint';
-import { createTrainable, loadGenerative } from './registry';
+import { batchesPerStep, createTrainable, loadGenerative } from './registry';
 import { normalTensor } from './seed';
 import { syntheticShoes, trainableHash, weightsHash } from './testing';
 import { resumeMismatch, train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
@@ -39,7 +39,7 @@ describe.each(MODEL_KINDS)('%s', (kind) => {
 
   test('a training step leaks no tensors and returns finite losses', () => {
     const trainable = createTrainable(kind, 1);
-    const batch = tf.fill([8, 28, 28, 1], trainable.pixelRange === 'unit' ? 0.5 : 0) as tf.Tensor4D;
+    const batch = tf.fill([8 * batchesPerStep(kind), 28, 28, 1], trainable.pixelRange === 'unit' ? 0.5 : 0) as tf.Tensor4D;
     trainable.step(batch, 1); // creates optimiser slots once
     const before = tf.memory().numTensors;
     const losses = trainable.step(batch, 2);
@@ -110,6 +110,25 @@ test('--out that holds other files is refused untouched; --resume past its check
   const checkpointed = tempDir();
   await run('vae', checkpointed, 2);
   await expect(run('vae', checkpointed, 2, { resume: true })).rejects.toThrow(/--steps: the checkpoint in .* is at step 2; expected more steps than that, found 2/);
+});
+
+test('each WGAN-GP critic update trains on its own real batch (Gulrajani et al., Algorithm 1)', () => {
+  const seen: number[] = [];
+  const trainable = createTrainable('wgan-gp', 1);
+  const critic = trainable.networks.critic!;
+  const apply = critic.apply.bind(critic);
+  // Real batches are constant images here; fakes and interpolates never are.
+  critic.apply = ((inputs: tf.Tensor, kwargs?: object) => {
+    const values = inputs.dataSync();
+    if (values.every((v) => v === values[0])) seen.push(values[0]!);
+    return apply(inputs, kwargs);
+  }) as typeof critic.apply;
+  // Five batches of 2 images, each of one grey level: 0.1 … 0.5 (in the tanh range).
+  const levels = [0.1, 0.2, 0.3, 0.4, 0.5];
+  const batches = tf.concat(levels.map((v) => tf.fill([2, 28, 28, 1], v))) as tf.Tensor4D;
+  trainable.step(batches, 3);
+  expect(seen.map((v) => Number(v.toFixed(6)))).toEqual(levels);
+  expect(() => trainable.step(tf.zeros([7, 28, 28, 1]) as tf.Tensor4D, 4)).toThrow('wgan-gp step: expected 5 real batches of one size (one per critic update), found 7 images');
 });
 
 test('a NaN loss at the first step of a new run says no checkpoint was saved', async () => {

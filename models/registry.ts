@@ -16,6 +16,14 @@ export function parseModelKind(value: string, source = '--model'): ModelKind {
   throw new RangeError(`${source}: expected one of ${MODEL_KINDS.join(', ')}, found '${value}'`);
 }
 
+/**
+ * Real batches one training step consumes: WGAN-GP's critic takes a fresh minibatch for each of its
+ * n_critic updates (Gulrajani et al. 2017, Algorithm 1), the others one.
+ */
+export function batchesPerStep(kind: ModelKind): number {
+  return kind === 'wgan-gp' ? REFERENCE_WGAN_GP.nCritic : 1;
+}
+
 export interface ModelOptions {
   /** VAE only: weight α of the MSE term. */
   alpha?: number;

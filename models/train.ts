@@ -11,7 +11,7 @@ import { datasetChecksums } from './data/fashion-mnist';
 import { batchIndices, gather, toPixelRange, type ImageSet } from './data/shoes';
 import { runEnvironment } from './environment';
 import { imagesToTensor } from './layers';
-import { createTrainable, referenceConfig, type ModelOptions } from './registry';
+import { batchesPerStep, createTrainable, referenceConfig, type ModelOptions } from './registry';
 import { deriveSeed } from './seed';
 import type { GenerativeModel, ModelKind, StepLosses, Trainable } from './types';
 
@@ -155,10 +155,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const kept = () => (lastSaved === undefined ? `No checkpoint was saved in ${o.outDir}.` : `The last good checkpoint (step ${lastSaved}) in ${o.outDir} is kept.`);
 
   const every = o.checkpointEvery ?? CHECKPOINT_EVERY;
+  const imagesPerStep = o.batchSize * batchesPerStep(o.kind);
+  if (imagesPerStep > o.data.count) throw new RangeError(`--batch: a ${o.kind} step takes ${batchesPerStep(o.kind)} batches of ${o.batchSize}, more than the ${o.data.count} training images`);
   for (let step = start; step < o.steps; step++) {
     const began = performance.now();
     const losses = tf.tidy(() => {
-      const batch = imagesToTensor(gather({ ...o.data, images: pixels }, batchIndices(o.data.count, o.batchSize, o.seed, step)), o.batchSize);
+      const batch = imagesToTensor(gather({ ...o.data, images: pixels }, batchIndices(o.data.count, imagesPerStep, o.seed, step)), imagesPerStep);
       return trainable.step(batch, deriveSeed(o.seed, 'noise', step));
     });
     const record: StepRecord = { step, ...losses, ms: performance.now() - began };

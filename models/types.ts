@@ -25,7 +25,10 @@ export interface Trainable {
   optimizers: Record<string, tf.Optimizer>;
   /** Pixel range the networks are trained in. */
   pixelRange: PixelRange;
-  /** One training step on a real batch in `pixelRange`; per-step noise comes from `noiseSeed`. */
+  /**
+   * One training step on `batchesPerStep(kind)` real batches in `pixelRange`, concatenated (WGAN-GP's
+   * critic takes a fresh one per update); per-step noise comes from `noiseSeed`.
+   */
   step(batch: tf.Tensor4D, noiseSeed: number): StepLosses;
   /** The inference view of the current weights. */
   asGenerative(): GenerativeModel;

@@ -16,8 +16,9 @@ export interface PageTask {
   name: string;
   kind: ModelKind;
   group: 'train-step' | 'sample';
-  /** Real batch, row-major 28×28 in [0, 1]; the page maps it to the model's pixel range. */
+  /** The real images of one step (`batchesPerStep` batches), row-major 28×28 in [0, 1]; the page maps them to the model's pixel range. */
   images: number[];
+  /** How many images `images` holds. */
   batch: number;
   /** Latents for sampling, `samples` × latentDim. */
   latents: number[];

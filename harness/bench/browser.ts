@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
-import { referenceConfig } from '../../models/registry';
+import { batchesPerStep, referenceConfig } from '../../models/registry';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from '../report/environment';
 import { fixedLatents } from '../samples/generate';
 import { BENCH_DEFAULTS } from './defaults';
@@ -128,7 +128,6 @@ export async function runBrowserBackend(
     const rows: BenchTask[] = [];
     const failed: string[] = [];
     const timedOut = new Map<string, string>();
-    const images = Array.from(syntheticShoes(ctx.batch, ctx.seed).images);
     for (const def of defs) {
       const slower = timedOut.get(def.group);
       if (slower) {
@@ -137,8 +136,9 @@ export async function runBrowserBackend(
       }
       const kind = def.model!;
       const { latentDim } = referenceConfig(kind) as { latentDim: number };
+      const stepImages = ctx.batch * batchesPerStep(kind);
       const task: PageTask = {
-        name: def.name, kind, group: def.group as PageTask['group'], images, batch: ctx.batch,
+        name: def.name, kind, group: def.group as PageTask['group'], images: Array.from(syntheticShoes(stepImages, ctx.seed).images), batch: stepImages,
         latents: def.group === 'sample' ? Array.from(fixedLatents(BENCH_DEFAULTS.sampleBatch, latentDim, ctx.seed, 'bench')) : [],
         samples: BENCH_DEFAULTS.sampleBatch, seed: ctx.seed, noiseSeed: 1000, timing: o.timing,
       };

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { toPixelRange } from '../../models/data/shoes';
 import { REFERENCE_WGAN_GP } from '../../models/gan/config';
-import { createTrainable } from '../../models/registry';
+import { batchesPerStep, createTrainable } from '../../models/registry';
 import { syntheticShoes } from '../../models/testing';
 import { deriveSeed, normalArray } from '../../models/seed';
 import { MODEL_KINDS, type ModelKind, type Trainable } from '../../models/types';
@@ -83,7 +83,8 @@ function trainStepTask(kind: ModelKind, ctx: TaskContext): TaskDefinition {
     flops: toTaskFlops(sumPasses(trainingStepPasses(ctx.costs[kind], ctx.batch, nCritic))),
     prepare() {
       const trainable = createTrainable(kind, ctx.seed);
-      const batch = tf.tensor4d(toPixelRange(syntheticShoes(ctx.batch, ctx.seed).images, trainable.pixelRange), [ctx.batch, 28, 28, 1]);
+      const images = ctx.batch * batchesPerStep(kind);
+      const batch = tf.tensor4d(toPixelRange(syntheticShoes(images, ctx.seed).images, trainable.pixelRange), [images, 28, 28, 1]);
       let noiseSeed = deriveSeed(ctx.seed, 'bench', 'noise');
       return {
         iterate: () => void trainable.step(batch, noiseSeed++),

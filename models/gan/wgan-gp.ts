@@ -1,7 +1,7 @@
 /**
  * WGAN-GP (Gulrajani et al. 2017, Algorithm 1): the critic minimises
  * E[C(fake)] − E[C(real)] + λ·E[(‖∇x̂ C(x̂)‖₂ − 1)²] at random interpolates x̂, n_critic times per
- * generator step; the generator minimises −E[C(fake)].
+ * generator step, each time on a fresh real minibatch; the generator minimises −E[C(fake)].
  */
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdamOptimizer } from '../flat-adam';
@@ -48,12 +48,17 @@ export function createWganGp(seed: number, config: WganGpConfig = REFERENCE_WGAN
     networks: { generator, critic },
     optimizers: { critic: cOptimizer, generator: gOptimizer },
     pixelRange: 'tanh',
-    step(real, noiseSeed) {
-      const n = real.shape[0];
+    step(batches, noiseSeed) {
+      if (batches.shape[0] % config.nCritic !== 0) {
+        throw new RangeError(`wgan-gp step: expected ${config.nCritic} real batches of one size (one per critic update), found ${batches.shape[0]} images`);
+      }
+      const reals = tf.split(batches, config.nCritic) as tf.Tensor4D[];
+      const n = reals[0]!.shape[0];
       let wasserstein = 0;
       let penalty = 0;
       let cLossValue = 0;
       for (let k = 0; k < config.nCritic; k++) {
+        const real = reals[k]!;
         const cLoss = cOptimizer.minimize(() => {
           const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'c', k)), { training: true }) as tf.Tensor4D;
           const distance = tf.sub(tf.mean(criticOf(real)), tf.mean(criticOf(fake))) as tf.Scalar;
@@ -72,7 +77,7 @@ export function createWganGp(seed: number, config: WganGpConfig = REFERENCE_WGAN
         return tf.neg(tf.mean(criticOf(fake))) as tf.Scalar;
       }, true, gVars)!;
       const losses = { c_loss: cLossValue, g_loss: gLoss.dataSync()[0]!, wasserstein, gp: penalty };
-      gLoss.dispose();
+      tf.dispose([gLoss, ...reals]);
       return losses;
     },
     asGenerative: () => generatorAsGenerative('wgan-gp', generator, config.latentDim),

@@ -148,11 +148,12 @@ def make_steps(torch, nn, F, configs, n):
         betas = (c["beta1"], c["beta2"])
         opt_c = torch.optim.Adam(critic.parameters(), lr=c["learningRate"], betas=betas, eps=1e-7)
         opt_g = torch.optim.Adam(g.parameters(), lr=c["learningRate"], betas=betas, eps=1e-7)
-        real = torch.rand(n, 1, 28, 28) * 2 - 1
+        # A fresh real minibatch for each critic update (Algorithm 1), as models/gan/wgan-gp.ts.
+        reals = (torch.rand(c["nCritic"] * n, 1, 28, 28) * 2 - 1).split(n)
 
         def step():
             c_loss = None
-            for _ in range(c["nCritic"]):
+            for real in reals:
                 with torch.no_grad():
                     fake = g(torch.randn(n, c["latentDim"]))
                 distance = critic(real).mean() - critic(fake).mean()
