@@ -108,13 +108,26 @@ function readJson(path: string): any {
   }
 }
 
-function readWeights(dir: string, manifestPath: string): { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer } {
+const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, float16: 2, uint16: 2, uint8: 1, bool: 1 };
+
+/** Bytes a weight takes in a .weights.bin: its element count × the stored (possibly quantised) type's size. */
+function storedBytes(spec: tf.io.WeightsManifestEntry): number {
+  const stored = spec.quantization?.dtype ?? spec.dtype;
+  return spec.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_VALUE[stored] ?? 4);
+}
+
+function readWeights(dir: string, manifestPath: string): { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer; binPath: string } {
   const group = readJson(manifestPath).weightsManifest?.[0];
   if (!group) throw new CheckpointError(`${manifestPath}: no weightsManifest`);
   const binPath = join(dir, group.paths[0]);
   if (!existsSync(binPath)) throw new CheckpointError(`${binPath}: missing`);
   const bin = readFileSync(binPath);
-  return { specs: group.weights, data: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) };
+  const specs: tf.io.WeightsManifestEntry[] = group.weights;
+  const expected = specs.reduce((sum, spec) => sum + storedBytes(spec), 0);
+  if (bin.byteLength !== expected) {
+    throw new CheckpointError(`${binPath}: expected ${expected} bytes for the ${specs.length} weights ${manifestPath} lists, found ${bin.byteLength} (truncated or from another checkpoint)`);
+  }
+  return { specs, data: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), binPath };
 }
 
 export function readManifest<T = Record<string, unknown>>(dir: string): T {
@@ -135,16 +148,26 @@ export async function loadNetwork(dir: string, name: string): Promise<tf.LayersM
 /** Copies a saved network's weights into an already-built one (used by --resume). */
 export async function restoreNetwork(dir: string, name: string, into: tf.LayersModel): Promise<void> {
   const loaded = await loadNetwork(dir, name);
-  into.setWeights(loaded.getWeights());
-  loaded.dispose();
+  try {
+    into.setWeights(loaded.getWeights());
+  } catch (error) {
+    throw new CheckpointError(`${join(dir, `${name}.json`)}: its weights do not fit network '${name}' as built now (${(error as Error).message})`);
+  } finally {
+    loaded.dispose();
+  }
 }
 
 export async function restoreOptimizer(dir: string, name: string, into: tf.Optimizer): Promise<void> {
-  const { specs, data } = readWeights(dir, join(dir, `optimizer-${name}.json`));
+  const { specs, data, binPath } = readWeights(dir, join(dir, `optimizer-${name}.json`));
   const values = tf.io.decodeWeights(data, specs);
-  const powers = specs.filter((s) => s.name.startsWith('__'));
-  await into.setWeights(specs.filter((s) => !powers.includes(s)).map((s) => ({ name: s.name, tensor: values[s.name]! })));
-  for (const spec of powers) (into as unknown as WithAdamPowers)[spec.name.slice(2) as 'accBeta1']?.assign(values[spec.name]!);
-  // Optimisers copy what they keep (tf.train.adam's variables hold their own reference).
-  tf.dispose(Object.values(values));
+  try {
+    const powers = specs.filter((s) => s.name.startsWith('__'));
+    await into.setWeights(specs.filter((s) => !powers.includes(s)).map((s) => ({ name: s.name, tensor: values[s.name]! })));
+    for (const spec of powers) (into as unknown as WithAdamPowers)[spec.name.slice(2) as 'accBeta1']?.assign(values[spec.name]!);
+  } catch (error) {
+    throw new CheckpointError(`${binPath}: cannot restore optimiser '${name}' (${(error as Error).message})`);
+  } finally {
+    // Optimisers copy what they keep (tf.train.adam's variables hold their own reference).
+    tf.dispose(Object.values(values));
+  }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend, type BackendInfo } from './backend';
-import { loadNetwork, readManifest } from './checkpoint';
+import { CheckpointError, loadNetwork, readManifest } from './checkpoint';
 import { batchesPerStep, createTrainable, loadGenerative } from './registry';
 import { normalTensor } from './seed';
 import { syntheticShoes, trainableHash, weightsHash } from './testing';
@@ -102,6 +102,20 @@ test('the quality signal is recorded every qualityEvery steps, from the model be
   expect(seen).toEqual([100, 100]);
 });
 
+test('a damaged checkpoint is an error naming the file, not a raw decode failure', async () => {
+  const dir = tempDir();
+  await run('vae', dir, 1);
+  const optimizerBin = join(dir, 'optimizer-vae.weights.bin');
+  writeFileSync(optimizerBin, readFileSync(optimizerBin).subarray(0, 1000));
+  await expect(run('vae', dir, 2, { resume: true })).rejects.toThrow(/optimizer-vae\.weights\.bin: expected \d+ bytes for the \d+ weights .* lists, found 1000 \(truncated or from another checkpoint\)/);
+  const again = tempDir();
+  await run('vae', again, 1);
+  const decoderBin = join(again, 'decoder.weights.bin');
+  writeFileSync(decoderBin, Buffer.concat([readFileSync(decoderBin), Buffer.alloc(4)]));
+  await expect(loadNetwork(again, 'decoder')).rejects.toThrow(CheckpointError);
+  await expect(loadNetwork(again, 'decoder')).rejects.toThrow(/decoder\.weights\.bin: expected \d+ bytes .* found \d+/);
+});
+
 test('--out that holds other files is refused untouched; --resume past its checkpoint is refused', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'notes.txt'), 'mine');
@@ -150,6 +164,8 @@ test('bad options are clear errors', async () => {
   expect(() => validateTrainOptions({ kind: 'vae', steps: 0, batchSize: 64, seed: 1 })).toThrow(/--steps: expected an integer ≥ 1, found 0/);
   expect(() => validateTrainOptions({ kind: 'vae', steps: 1, batchSize: 0, seed: 1 })).toThrow(/--batch: expected an integer ≥ 1, found 0/);
   expect(() => validateTrainOptions({ kind: 'vae', steps: 1, batchSize: 1, seed: 1, alpha: 0 })).toThrow(/--alpha: expected a number > 0, found 0/);
+  expect(() => validateTrainOptions({ kind: 'vae', steps: 1, batchSize: 1, seed: 1, checkpointEvery: 0 })).toThrow('--checkpoint-every: expected an integer ≥ 1, found 0');
+  expect(() => validateTrainOptions({ kind: 'vae', steps: 1, batchSize: 1, seed: 1, qualityEvery: -1 })).toThrow('--quality-every: expected an integer ≥ 0, found -1');
   expect(() => validateTrainOptions({ kind: 'dcgan', steps: 1, batchSize: 1, seed: 1, alpha: 5 })).toThrow('--alpha: only the VAE has an α (its MSE weight), found --alpha 5 with --model dcgan');
   await expect(run('vae', tempDir(), 2, { resume: true })).rejects.toThrow(/--resume: expected a checkpoint in .*, found no manifest\.json there/);
   const file = join(tempDir(), 'a-file');

@@ -54,11 +54,13 @@ export class TrainingDivergedError extends Error {
   override name = 'TrainingDivergedError';
 }
 
-export function validateTrainOptions(o: Pick<TrainOptions, 'kind' | 'steps' | 'batchSize' | 'seed' | 'alpha'>): void {
+export function validateTrainOptions(o: Pick<TrainOptions, 'kind' | 'steps' | 'batchSize' | 'seed' | 'alpha' | 'checkpointEvery' | 'qualityEvery'>): void {
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new RangeError(`--steps: expected an integer ≥ 1, found ${o.steps}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`--batch: expected an integer ≥ 1, found ${o.batchSize}`);
   if (!Number.isSafeInteger(o.seed)) throw new RangeError(`--seed: expected an integer, found ${o.seed}`);
   if (o.alpha !== undefined && !(o.alpha > 0)) throw new RangeError(`--alpha: expected a number > 0, found ${o.alpha}`);
+  if (o.checkpointEvery !== undefined && !(Number.isInteger(o.checkpointEvery) && o.checkpointEvery >= 1)) throw new RangeError(`--checkpoint-every: expected an integer ≥ 1, found ${o.checkpointEvery}`);
+  if (o.qualityEvery !== undefined && !(Number.isInteger(o.qualityEvery) && o.qualityEvery >= 0)) throw new RangeError(`--quality-every: expected an integer ≥ 0, found ${o.qualityEvery}`);
   if (o.alpha !== undefined && o.kind !== 'vae') throw new RangeError(`--alpha: only the VAE has an α (its MSE weight), found --alpha ${o.alpha} with --model ${o.kind}`);
 }
 
