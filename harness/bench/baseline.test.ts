@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyBaseline, applyReruns, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
+import { benchToData } from '../report/bench';
 import { formatReport } from './report';
 import { SchemaError, validateBenchReport } from './schema';
 import { completedTask, latency, sampleBaseline, sampleReport, skippedTask } from './test-fixtures';
@@ -158,5 +159,7 @@ describe('applyReruns', () => {
     expect(none.baseline!.regressions).toEqual(first.baseline!.regressions);
     expect(() => validateBenchReport(JSON.parse(JSON.stringify(out)))).not.toThrow();
     expect(formatReport(out)).toMatch(/1\.30× \(rerun 1\.02×, not confirmed\)/);
+    const row = benchToData(out).rows.find((r) => r.task === 'train-step/vae');
+    expect(row).toMatchObject({ ratioToBaseline: 1.3, rerunRatioToBaseline: 1.02, regression: false });
   });
 });

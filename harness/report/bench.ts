@@ -23,6 +23,7 @@ function taskToRow(t: BenchTask): BenchRow {
     shareOfPeak: t.peakShare ?? undefined,
     ratioToPeer: t.peerRatio ?? undefined,
     ratioToBaseline: t.baseline?.ratio,
+    rerunRatioToBaseline: t.baseline?.rerun?.ratio,
     regression: t.baseline?.regression,
     improvement: t.baseline?.improvement,
     profile: t.profile && { iterationMs: t.profile.iterationMs, opMs: t.profile.opMs, ops: t.profile.ops, outsideMs: t.profile.outsideMs, top: t.profile.top },

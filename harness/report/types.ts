@@ -261,6 +261,8 @@ export type BenchRow = BenchRowBase &
         ratioToPeer?: number;
         /** ms / ms of the committed baseline (above 1: slower). */
         ratioToBaseline?: number;
+        /** The same ratio from the task's second timing, when a first one was flagged (bench --compare/--check). */
+        rerunRatioToBaseline?: number;
         regression?: boolean;
         improvement?: boolean;
         /** `npm run bench -- --profile`: where one iteration's time goes, per TensorFlow op. */

@@ -354,7 +354,8 @@ function benchRow(r: BenchRow): Child[] {
   if (r.status === 'skipped') {
     return [...head, h('span', { class: 'skipped' }, `skipped: ${r.reason}`), r.singleIterationMs === undefined ? '–' : `${fmt(r.singleIterationMs)} (1 iteration)`, '–', '–', '–', '–'];
   }
-  const baselineCell = r.ratioToBaseline === undefined ? '–' : h('span', { class: r.regression ? 'num regression' : r.improvement ? 'num improvement' : 'num' }, ratio(r.ratioToBaseline), r.regression ? ' regression' : r.improvement ? ' faster' : '');
+  const rerun = r.rerunRatioToBaseline === undefined ? '' : ` (rerun ${ratio(r.rerunRatioToBaseline)}${r.regression ? '' : ', not confirmed'})`;
+  const baselineCell = r.ratioToBaseline === undefined ? '–' : h('span', { class: r.regression ? 'num regression' : r.improvement ? 'num improvement' : 'num' }, ratio(r.ratioToBaseline), r.regression ? ' regression' : r.improvement ? ' faster' : '', rerun);
   return [
     ...head,
     h('span', { class: 'num' }, `${fmt(r.meanMs)} ± ${r.rme.toFixed(1)} %`),
