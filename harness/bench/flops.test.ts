@@ -1,8 +1,11 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../models/backend';
 import { buildDiscriminator, buildGenerator } from '../../models/gan/networks';
 import { buildDecoder, buildEncoder } from '../../models/vae/model';
 import { REFERENCE_VAE } from '../../models/vae/config';
+import type { NativeBackend } from '../../models/native-backend';
+import { MODEL_KINDS, type ModelKind } from '../../models/types';
+import { measureModelCosts, modelTasks, type TaskContext } from './tasks';
 import {
   achievedGflops, conv2dMacs, conv2dTransposeMacs, denseMacs, networkCosts, passFlops, samplingPasses, sumPasses,
   trainingStepPasses, type LayerCost, type ModelCosts,
@@ -112,5 +115,60 @@ describe('training steps at batch 64 (hand-computed totals)', () => {
   test('sampling: one generator forward per image', () => {
     const dcgan: ModelCosts = { kind: 'dcgan', generator: GEN, critic: CRITIC };
     expect(sumPasses(samplingPasses(dcgan, 500)).total).toBe(2 * 500 * FG);
+  });
+});
+
+describe('the FLOP model against the kernels one real step executes', () => {
+  /** 2 × multiply–adds of every convolution and matrix product libtensorflow runs during `run`, from their shapes. */
+  function executedFlops(run: () => void): number {
+    const backend = tf.backend() as unknown as NativeBackend;
+    const own = backend.executeSingleOutput;
+    let macs = 0;
+    backend.executeSingleOutput = function (name, attrs, inputs) {
+      const out = own.call(this, name, attrs, inputs);
+      const [a, b, c] = inputs.map((i) => i.shape);
+      const product = (shape: readonly number[]) => shape.reduce((x, y) => x * y, 1);
+      if (name === 'Conv2D') macs += product(out.shape) * product(b!.slice(0, 3)); // N·Ho·Wo·Cout × Kh·Kw·Cin
+      else if (name === 'Conv2DBackpropInput') macs += product(c!) * product(b!.slice(0, 3)); // dy: N·Ho·Wo·Cout
+      else if (name === 'Conv2DBackpropFilter') macs += product(c!) * product(out.shape.slice(0, 3));
+      else if (name === 'BatchMatMulV2') macs += product(out.shape) * a!.at(attrs.find((x) => x.name === 'adj_x')?.value ? -2 : -1)!;
+      else if (/Conv|MatMul/.test(name)) throw new Error(`executedFlops: no formula for ${name}`);
+      return out;
+    };
+    try {
+      run();
+    } finally {
+      backend.executeSingleOutput = own;
+    }
+    return 2 * macs;
+  }
+
+  const ctx = () => ({ batch: 64, seed: 1, costs: measureModelCosts(1) });
+  const stepOf = (kind: ModelKind, context: TaskContext) => modelTasks(context).find((t) => t.name === `train-step/${kind}`)!.prepare();
+
+  test('VAE: exactly the useful work; the GANs: plus two gradients of fused dense layers, and WGAN-GP the zero gradients through the interpolates’ critic pass', () => {
+    const context = ctx();
+    const measured = Object.fromEntries(MODEL_KINDS.map((kind) => {
+      const step = stepOf(kind, context);
+      step.iterate(); // Adam's slots, oneDNN's caches
+      const flops = executedFlops(() => step.iterate());
+      step.dispose();
+      return [kind, flops];
+    })) as Record<ModelKind, number>;
+    const useful = (kind: ModelKind) => sumPasses(trainingStepPasses(context.costs[kind], 64)).total;
+    const latentGradient = 2 * 64 * denseMacs(100, 7 * 7 * 128);
+    const wgan = context.costs['wgan-gp'];
+    if (wgan.kind === 'vae') throw new Error('unreachable');
+    const critic = wgan.critic;
+    const criticForward = 2 * 64 * critic.reduce((s, l) => s + l.macs, 0);
+    const firstLayer = 2 * 64 * critic[0]!.macs;
+    // tfjs's fused dense gradient computes the weight gradient too: the critic's logit layer, in the G step.
+    const logitWeights = 2 * 64 * critic.at(-1)!.macs;
+    expect(measured.vae).toBe(useful('vae'));
+    expect(measured.dcgan).toBe(useful('dcgan') + latentGradient + logitWeights);
+    // Per critic update, through the interpolates' forward pass: the input gradients of every layer
+    // above the first and the weight gradients of every layer below the logit (all zero: nothing
+    // flows back through it).
+    expect(measured['wgan-gp']).toBe(useful('wgan-gp') + 5 * (2 * criticForward - firstLayer - logitWeights) + latentGradient + logitWeights);
   });
 });
