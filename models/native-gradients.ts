@@ -59,6 +59,18 @@ function registerKernels(): void {
 
 const onNative = (...tensors: tf.Tensor[]) => tf.getBackend() === NATIVE && tensors.every((t) => t.dtype === 'float32');
 
+/**
+ * `x` again, same data and no copy, but with no history on the gradient tape. An activation's
+ * gradient depends on x only through the mask x > 0, whose derivative is 0, so a second-order
+ * gradient (WGAN-GP's penalty) has nothing to send back through what produced x; from the taped
+ * x, tfjs sent zeros back through the critic's whole forward pass on the interpolates (16.5 % of
+ * a WGAN-GP step's FLOPs, harness/bench/flops.test.ts). Adding those zeros changed no bit.
+ */
+function untaped(x: tf.Tensor): tf.Tensor {
+  tf.backend().incRef(x.dataId); // the alias holds a reference of its own, released when it is disposed
+  return tf.engine().makeTensorFromDataId(x.dataId, x.shape, x.dtype);
+}
+
 function registerGradients(): void {
   const relu = tf.getGradient(tf.Relu)!;
   const leakyRelu = tf.getGradient(tf.LeakyRelu)!;
@@ -67,13 +79,13 @@ function registerGradients(): void {
     tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x }, { alpha } as unknown as tf.NamedAttrMap) as tf.Tensor;
   tf.registerGradient({
     ...relu,
-    gradFunc: (dy, saved, attrs) => (onNative(dy as tf.Tensor, saved[0]!) ? { x: () => reluGrad(dy as tf.Tensor, saved[0]!) } : relu.gradFunc(dy, saved, attrs)),
+    gradFunc: (dy, saved, attrs) => (onNative(dy as tf.Tensor, saved[0]!) ? { x: () => reluGrad(dy as tf.Tensor, untaped(saved[0]!)) } : relu.gradFunc(dy, saved, attrs)),
   });
   tf.registerGradient({
     ...leakyRelu,
     gradFunc: (dy, saved, attrs) =>
       onNative(dy as tf.Tensor, saved[0]!)
-        ? { x: () => leakyReluGrad(dy as tf.Tensor, saved[0]!, (attrs as unknown as tf.LeakyReluAttrs).alpha) }
+        ? { x: () => leakyReluGrad(dy as tf.Tensor, untaped(saved[0]!), (attrs as unknown as tf.LeakyReluAttrs).alpha) }
         : leakyRelu.gradFunc(dy, saved, attrs),
   });
   // Both gradients are linear in dy and piecewise constant in x.
