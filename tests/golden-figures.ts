@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GOLDEN_FIXTURES } from '../fixtures/goldens';
-import { compareImages, decodePng, goldenPath, imagesToGrid, toRgba, type ImageMismatch } from '../harness/golden';
+import { composeComparison, compareImages, decodePng, encodePng, failurePaths, goldenPath, imagesToGrid, toRgba, type ImageMismatch } from '../harness/golden';
+import { writeFileAtomically } from '../models/atomic-write';
 import { alternatingTestImages, interpolationFigure, reconstructionFigure, sampleFigure } from '../harness/samples/figures';
 import { loadShoes } from '../models/data/shoes';
 import { loadGenerative } from '../models/registry';
@@ -39,6 +40,15 @@ export function compareWithGolden(name: string, images: Float32Array): ImageMism
   return compareImages(golden, toRgba(imagesToGrid(images, COLUMNS)));
 }
 
-export function compareImageSets(a: Float32Array, b: Float32Array): ImageMismatch | null {
-  return compareImages(toRgba(imagesToGrid(a, COLUMNS)), toRgba(imagesToGrid(b, COLUMNS)));
+/**
+ * null when the native and WASM renders of a figure agree; else the mismatch, with
+ * tensorflow | wasm | diff written to reports/golden-failures/goldens/<name>-vs-wasm-composite.png.
+ */
+export function crossBackendMismatch(name: string, native: Float32Array, wasm: Float32Array): string | null {
+  const [a, b] = [toRgba(imagesToGrid(native, COLUMNS)), toRgba(imagesToGrid(wasm, COLUMNS))];
+  const mismatch = compareImages(a, b);
+  if (!mismatch) return null;
+  const composite = failurePaths(PROJECT_ROOT, GOLDEN_SUITE, `${name}-vs-wasm`).composite;
+  writeFileAtomically(composite, encodePng(composeComparison({ expected: a, actual: b, diff: mismatch.diff }), { filter: 'none' }));
+  return `tensorflow and wasm renders of '${name}' differ: ${mismatch.errorMessage} tensorflow | wasm | diff: ${composite}`;
 }
