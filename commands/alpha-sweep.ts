@@ -3,7 +3,7 @@
  * report and for choosing the default α: final KL and MSE (mean of the last steps), sample
  * sharpness relative to real test images, and Fréchet distance in classifier features.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendInfo } from '../models/backend';
 import { writeFolderAtomically } from '../models/atomic-write';
@@ -27,7 +27,18 @@ const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.le
  * Trains (unless `summaryOnly`) and summarises one VAE per α, then replaces the folder `out` with
  * exactly this sweep's step logs and summary.json, in one rename: no run of another sweep is left in it.
  */
+const SWEEP_FILE = /^(alpha-[0-9.e+-]+\.jsonl|summary\.json)$/;
+
+/** `out` is replaced whole, so a folder holding anything but an earlier sweep is refused before any training. */
+function assertSweepFolder(out: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new Error(`--out: expected a folder for the α sweep, found the file ${out}`);
+  const foreign = readdirSync(out).filter((name) => !SWEEP_FILE.test(name));
+  if (foreign.length) throw new Error(`--out: ${out} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}, which is not an α sweep's; the sweep replaces the whole folder, so choose a new one`);
+}
+
 export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: number; out: string; summaryOnly?: boolean; backend: BackendInfo; dataDir?: string }): Promise<void> {
+  assertSweepFolder(o.out);
   const runDir = (alpha: number) => resolve('.cache', 'runs', `vae-alpha-${alpha}`);
   const logs: Record<string, string> = {};
   for (const alpha of o.alphas) {

@@ -7,7 +7,7 @@ import { MANIFEST_FILE, readManifest, saveCheckpoint } from '../models/checkpoin
 import { CLASSIFIER_CLASSES, accuracy, predictLabels, trainClassifier } from '../models/classifier/model';
 import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { datasetChecksums } from '../models/data/fashion-mnist';
-import { SANDAL, SNEAKER, head, loadShoes } from '../models/data/shoes';
+import { PIXELS, SANDAL, SNEAKER, head, loadShoes } from '../models/data/shoes';
 import { runEnvironment } from '../models/environment';
 import { batchesPerStep, checkpointDir } from '../models/registry';
 import { LOG_FILE, train, type StepRecord } from '../models/train';
@@ -46,7 +46,7 @@ export async function qualityReference(classes: readonly number[], dataDir?: str
   const extractor = classifierFeatureExtractor(await loadClassifier());
   const real = head(loadShoes('test', classes, dataDir), QUALITY_SAMPLES);
   const realFeatures = extractFeatures(extractor, real.images, real.count);
-  return { real, frechetTo: (images: Float32Array) => frechetDistance(extractFeatures(extractor, images, QUALITY_SAMPLES), realFeatures) };
+  return { real, frechetTo: (images: Float32Array) => frechetDistance(extractFeatures(extractor, images, images.length / PIXELS), realFeatures) };
 }
 
 /** Fréchet distance between fixed samples and the fixed test images; none without a classifier. */

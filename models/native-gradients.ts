@@ -63,8 +63,8 @@ const onNative = (...tensors: tf.Tensor[]) => tf.getBackend() === NATIVE && tens
  * `x` again, same data and no copy, but with no history on the gradient tape. An activation's
  * gradient depends on x only through the mask x > 0, whose derivative is 0, so a second-order
  * gradient (WGAN-GP's penalty) has nothing to send back through what produced x; from the taped
- * x, tfjs sent zeros back through the critic's whole forward pass on the interpolates (16.5 % of
- * a WGAN-GP step's FLOPs, harness/bench/flops.test.ts). Adding those zeros changed no bit.
+ * x, tfjs sent zeros back through the critic's whole forward pass on the interpolates (8.35 GFLOP,
+ * 16 % of a WGAN-GP step's FLOPs, harness/bench/flops.test.ts). Adding those zeros changed no bit.
  */
 function untaped(x: tf.Tensor): tf.Tensor {
   tf.backend().incRef(x.dataId); // the alias holds a reference of its own, released when it is disposed

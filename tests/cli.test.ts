@@ -1,4 +1,7 @@
 /** The command line rejects unknown flags and bad values with messages naming them. */
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { program } from '../cli';
 
@@ -28,4 +31,11 @@ test.each([
   [['bench', '--backends', 'tensorflow', '--only', 'sample/vae,train/vae'], /--only: 'train\/vae' matches no task; .* names train-step\/vae, /],
 ])('%j is rejected', async (args, message) => {
   await expect(parse(...args)).rejects.toThrow(message);
+});
+
+test('alpha-sweep refuses an --out folder that holds more than an earlier sweep, before training, leaving it as it was', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sweep-out-'));
+  writeFileSync(join(dir, 'precious.txt'), 'mine');
+  await expect(parse('alpha-sweep', '--summary-only', '--out', dir)).rejects.toThrow(/--out: .* holds precious\.txt, which is not an α sweep's; the sweep replaces the whole folder/);
+  expect(readdirSync(dir)).toEqual(['precious.txt']);
 });

@@ -1,8 +1,8 @@
 /** The golden figures, shared by the golden suite and the mutation suite that proves it guards. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GOLDEN_FIXTURES } from '../fixtures/goldens';
-import { composeComparison, compareImages, decodePng, encodePng, failurePaths, goldenPath, imagesToGrid, toRgba, type ImageMismatch } from '../harness/golden';
+import { composeComparison, compareImages, decodePng, encodePng, goldenPath, imagesToGrid, toRgba, type ImageMismatch } from '../harness/golden';
 import { writeFileAtomically } from '../models/atomic-write';
 import { alternatingTestImages, interpolationFigure, reconstructionFigure, sampleFigure } from '../harness/samples/figures';
 import { loadShoes } from '../models/data/shoes';
@@ -42,13 +42,17 @@ export function compareWithGolden(name: string, images: Float32Array): ImageMism
 
 /**
  * null when the native and WASM renders of a figure agree; else the mismatch, with
- * tensorflow | wasm | diff written to reports/golden-failures/goldens/<name>-vs-wasm-composite.png.
+ * tensorflow | wasm | diff written to reports/cross-backend/<name>.png (removed once they agree;
+ * outside golden-failures/, whose files the report reads as goldens' failures).
  */
 export function crossBackendMismatch(name: string, native: Float32Array, wasm: Float32Array): string | null {
   const [a, b] = [toRgba(imagesToGrid(native, COLUMNS)), toRgba(imagesToGrid(wasm, COLUMNS))];
   const mismatch = compareImages(a, b);
-  if (!mismatch) return null;
-  const composite = failurePaths(PROJECT_ROOT, GOLDEN_SUITE, `${name}-vs-wasm`).composite;
+  const composite = join(PROJECT_ROOT, 'reports', 'cross-backend', `${name}.png`);
+  if (!mismatch) {
+    rmSync(composite, { force: true });
+    return null;
+  }
   writeFileAtomically(composite, encodePng(composeComparison({ expected: a, actual: b, diff: mismatch.diff }), { filter: 'none' }));
   return `tensorflow and wasm renders of '${name}' differ: ${mismatch.errorMessage} tensorflow | wasm | diff: ${composite}`;
 }

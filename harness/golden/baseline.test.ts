@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BaselineFileError, bandFor, checkBaseline, readBaselines, updateBaselines, validateMetricKey, withinBand } from './baseline';
 import type { MetricBaseline } from './types';
 
@@ -85,6 +85,14 @@ describe('metrics.json', () => {
     expect(Object.keys(readBaselines(file))).toHaveLength(600);
     expect(existsSync(`${file}.lock`)).toBe(false);
   }, 60_000);
+
+  test('a lock left by a process that no longer runs is taken over', () => {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.lock`, '999999999');
+    updateBaselines(file, { k: entry(1) });
+    expect(readBaselines(file)).toEqual({ k: entry(1) });
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
 
   test('a corrupt file is an error naming it', () => {
     updateBaselines(file, { x: entry(1) });

@@ -4,7 +4,7 @@
  * relative tolerance — and later values pass when they fall inside it. Pure logic first, then the
  * two file functions (read; merge-and-write atomically).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomically } from '../../models/atomic-write';
 import type { BaselineOptions, MetricBaseline, MetricBaselines } from './types';
@@ -81,6 +81,23 @@ export function formatBaselines(baselines: MetricBaselines): string {
 
 const LOCK_WAIT_MS = 10_000;
 
+/** A lock whose writer (its pid, on this machine) no longer runs: a worker that was killed. */
+function holderIsGone(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lock, 'utf8'));
+  } catch {
+    return false; // removed meanwhile: the next attempt will tell
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false; // being written
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
  * Runs `update` holding `<path>.lock` (created exclusively): jest's workers update one file, and
  * a read-modify-write that interleaves with another worker's would lose its keys.
@@ -90,10 +107,16 @@ function withLock<T>(path: string, update: () => T): T {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      closeSync(openSync(lock, 'wx'));
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (holderIsGone(lock)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
       if (Date.now() > deadline) throw new BaselineFileError(`${lock}: held for over ${LOCK_WAIT_MS / 1000} s; if no test run is writing baselines, delete it`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }

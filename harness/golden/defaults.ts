@@ -15,7 +15,7 @@ export const GOLDEN_DEFAULTS = {
      */
     threshold: 0.003,
     /**
-     * Failure threshold: 0.2% of the pixels (30 of a figure's 15,004) may exceed `threshold`:
+     * Failure threshold: 0.2% of the pixels (30 of a 16-image figure's 15,004, 15 of an 8-image one's 7,744) may exceed `threshold`:
      * room for one-level rounding flips between backends and CPUs (native vs WASM: 0 or 1 per
      * figure). A 0.5% weight perturbation moves hundreds.
      */

@@ -24,7 +24,7 @@ export type PixelImage = RgbaImage | GrayImage;
 export interface CompareOptions {
   /**
    * Per-pixel tolerance (0–1) on pixelmatch's YIQ colour distance: a pixel counts as different
-   * when its distance exceeds it. On greyscale pixels t ≈ 264·t grey levels (see defaults.ts).
+   * when its distance exceeds it. On greyscale pixels a threshold t lets a pixel move ≈ 264·t grey levels (see defaults.ts).
    * @default 0.003
    */
   threshold?: number;

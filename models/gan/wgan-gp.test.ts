@@ -25,3 +25,13 @@ test('a critic with unit gradient norm everywhere has no penalty', () => {
   const unit = (x: tf.Tensor4D) => tf.mul(1 / 28, tf.sum(x, [1, 2, 3])); // ‖∇‖ = 28 · (1/28) = 1
   expect(gradientPenalty(unit, images(3, 0.3), images(3, -0.2), 11).dataSync()[0]).toBeCloseTo(0, 6);
 });
+
+test('interpolates x̂ = ε·real + (1 − ε)·fake, one ε per sample: with C = ½‖x‖², real 1 and fake 0, ‖∇‖ = 28·ε', () => {
+  const half = (x: tf.Tensor4D) => tf.mul(0.5, tf.sum(tf.square(x), [1, 2, 3]));
+  const seed = 13;
+  // The ε the penalty draws: tf.randomUniform with its seed repeats the same numbers.
+  const eps = Array.from(tf.randomUniform([4, 1, 1, 1], 0, 1, 'float32', seed).dataSync());
+  const expected = eps.reduce((sum, e) => sum + (28 * e - 1) ** 2, 0) / eps.length;
+  expect(new Set(eps.map((e) => e.toFixed(3))).size).toBe(4);
+  expect(gradientPenalty(half, images(4, 1), images(4, 0), seed).dataSync()[0]).toBeCloseTo(expected, 2);
+});
