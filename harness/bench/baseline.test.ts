@@ -163,3 +163,34 @@ describe('applyReruns', () => {
     expect(row).toMatchObject({ ratioToBaseline: 1.3, rerunRatioToBaseline: 1.02, regression: false });
   });
 });
+
+describe('PyTorch-normalised comparison', () => {
+  const withPeer = (t: ReturnType<typeof completedTask>, peerRatio: number) => ({ ...t, peerRatio });
+  const baseline = {
+    ...sampleBaseline([{ id: 'train-step/vae@tensorflow', mean: 100 }, { id: 'train-step/dcgan@tensorflow', mean: 300 }]),
+  };
+  baseline.tasks = baseline.tasks.map((t) => ({ ...t, peerRatio: 1.2 }));
+  const report = sampleReport([
+    withPeer(completedTask('train-step/vae', 'tensorflow', 130), 1.25), // the machine slowed PyTorch alike
+    withPeer(completedTask('train-step/dcgan', 'tensorflow', 400), 1.6), // tfjs alone got slower
+  ]);
+  const out = applyBaseline(report, baseline, 0.1, 'harness/bench/baseline.json', []);
+
+  test('a flag stands only if the ratio to PyTorch grew beyond the threshold too', () => {
+    expect(out.baseline!.regressions).toEqual(['train-step/dcgan@tensorflow']);
+    const byId = Object.fromEntries(out.tasks.map((t) => [t.id, t]));
+    expect((byId['train-step/vae@tensorflow'] as { baseline: { peer: { ratio: number } } }).baseline.peer.ratio).toBeCloseTo(1.25 / 1.2, 12);
+    expect(byId['train-step/vae@tensorflow']).toMatchObject({ baseline: { ratio: 1.3, regression: false, peer: { regression: false } } });
+    expect(byId['train-step/dcgan@tensorflow']).toMatchObject({ baseline: { regression: true, peer: { regression: true } } });
+    expect(formatReport(out)).toMatch(/1\.30× \(÷ PyTorch 1\.04×, not confirmed\)/);
+    expect(() => validateBenchReport(JSON.parse(JSON.stringify(out)))).not.toThrow();
+  });
+  test('without the peer in both runs the timing alone decides', () => {
+    const noPeer = applyBaseline(sampleReport([completedTask('train-step/vae', 'tensorflow', 130)]), baseline, 0.1, 'b', []);
+    expect(noPeer.baseline!.regressions).toEqual(['train-step/vae@tensorflow']);
+  });
+  test('the baseline file keeps each task’s ratio to PyTorch', () => {
+    expect(reportToBaseline(report).tasks.map((t) => t.peerRatio)).toEqual([1.25, 1.6]);
+    expect(reportToBaseline(sampleReport()).tasks.every((t) => !('peerRatio' in t))).toBe(true);
+  });
+});

@@ -48,7 +48,9 @@ export function reportToBaseline(report: BenchReport): BaselineFile {
     commit,
     cpuModel: report.environment.cpuModel,
     cpus: report.environment.cpus,
-    tasks: report.tasks.flatMap((t) => (t.status === 'completed' ? [{ id: t.id, latency: t.latency, commit, createdAt: report.createdAt }] : [])),
+    tasks: report.tasks.flatMap((t) =>
+      t.status === 'completed' ? [{ id: t.id, latency: t.latency, commit, createdAt: report.createdAt, ...(t.peerRatio === null ? {} : { peerRatio: t.peerRatio }) }] : [],
+    ),
   };
 }
 
@@ -70,14 +72,21 @@ export function mergeBaseline(previous: BaselineFile | undefined, report: BenchR
 /**
  * Fills `baseline` on every completed task that the baseline knows; lists the ids flagged as
  * regressions, and the baseline tasks among `selectedIds` (what the run set out to time) that it
- * did not complete. Pure: returns a new report.
+ * did not complete. A training step whose ratio to the PyTorch peer is known in both runs stays
+ * flagged only if that ratio grew beyond the threshold too: slower hardware slows PyTorch alike.
+ * Pure: returns a new report.
  */
 export function applyBaseline(report: BenchReport, baseline: BaselineFile, threshold: number, path: string, selectedIds: readonly string[]): BenchReport {
-  const known = new Map(baseline.tasks.map((t) => [t.id, t.latency]));
+  const known = new Map(baseline.tasks.map((t) => [t.id, t]));
   const tasks = report.tasks.map((t) => {
     if (t.status !== 'completed') return t;
     const base = known.get(t.id);
-    return { ...t, baseline: base ? compareLatency(t.latency, base, threshold) : null };
+    if (!base) return { ...t, baseline: null };
+    const comparison = compareLatency(t.latency, base.latency, threshold);
+    if (t.peerRatio === null || base.peerRatio === undefined) return { ...t, baseline: comparison };
+    const ratio = t.peerRatio / base.peerRatio;
+    const peer = { ratio, regression: ratio > 1 + threshold };
+    return { ...t, baseline: { ...comparison, regression: comparison.regression && peer.regression, peer } };
   });
   const regressions = tasks.flatMap((t) => (t.status === 'completed' && t.baseline?.regression ? [t.id] : []));
   const completed = new Set(tasks.flatMap((t) => (t.status === 'completed' ? [t.id] : [])));

@@ -53,14 +53,20 @@ const fmt = (x: number, digits = 1) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.to
 /** A fraction as a percentage without false precision: 0.1 → '10 %', 0.125 → '12.5 %', 0.004 → '0.4 %'. */
 export const percent = (fraction: number) => `${Number((fraction * 100).toPrecision(3))} %`;
 
-function ratioCell(t: CompletedTask): string {
+/**
+ * `1.30× REGRESSION`, or for a task the timing alone flagged, the second opinions that cleared or
+ * kept it: `1.30× (÷ PyTorch 1.02×, rerun 1.25×, not confirmed)`.
+ */
+function ratioCell(t: CompletedTask, threshold: number): string {
   if (!t.baseline) return '–';
-  const { rerun } = t.baseline;
-  const flag = t.baseline.regression ? ' REGRESSION' : t.baseline.improvement ? ' faster' : t.baseline.intervalsOverlap ? ' ~' : '';
-  return `${t.baseline.ratio.toFixed(2)}×${flag}${rerun ? ` (rerun ${rerun.ratio.toFixed(2)}×${rerun.regression ? '' : ', not confirmed'})` : ''}`;
+  const { ratio, intervalsOverlap, regression, improvement, peer, rerun } = t.baseline;
+  const flag = regression ? ' REGRESSION' : improvement ? ' faster' : intervalsOverlap ? ' ~' : '';
+  if (!(ratio > 1 + threshold && !intervalsOverlap)) return `${ratio.toFixed(2)}×${flag}`;
+  const opinions = [peer && `÷ PyTorch ${peer.ratio.toFixed(2)}×`, rerun && `rerun ${rerun.ratio.toFixed(2)}×`].filter(Boolean);
+  return `${ratio.toFixed(2)}×${flag}${opinions.length ? ` (${opinions.join(', ')}${regression ? '' : ', not confirmed'})` : ''}`;
 }
 
-function row(t: BenchTask): string[] {
+function row(t: BenchTask, threshold: number): string[] {
   if (t.status === 'skipped') {
     const once = t.singleIterationMs === null ? '' : ` (one iteration: ${fmt(t.singleIterationMs / 1000)} s)`;
     return [t.name, t.backend, `skipped: ${t.reason}${once}`];
@@ -75,7 +81,7 @@ function row(t: BenchTask): string[] {
     t.gflops === null ? '–' : fmt(t.gflops),
     t.peakShare === null ? '–' : `${(t.peakShare * 100).toFixed(1)}%`,
     t.peerRatio === null ? '–' : `${t.peerRatio.toFixed(2)}×`,
-    ratioCell(t),
+    ratioCell(t, threshold),
   ];
 }
 
@@ -92,7 +98,7 @@ const HEADER = ['task', 'backend', 'ms/iter p50 ± rme', 'samples', 'throughput'
 
 /** The table plus the lines that explain it (peak formula, peer, baseline, tensors, goals). */
 export function formatReport(report: BenchReport, notes: readonly string[] = []): string {
-  const rows = report.tasks.map(row);
+  const rows = report.tasks.map((t) => row(t, report.settings.threshold));
   const full = [HEADER, ...rows.filter((r) => r.length === HEADER.length)];
   // Skipped rows span the columns after the second; they still widen the first two.
   const widths = HEADER.map((_, i) => Math.max(...(i < 2 ? [HEADER, ...rows] : full).map((r) => r[i]!.length)));

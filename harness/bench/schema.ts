@@ -105,6 +105,11 @@ function checkTask(v: unknown, path: string): void {
       for (const key of ['mean', 'rme', 'ratio'] as const) number(rerun[key], `${p}.rerun.${key}`, 0);
       boolean(rerun.regression, `${p}.rerun.regression`);
     }
+    if (o.peer !== undefined) {
+      const peer = object(o.peer, `${p}.peer`);
+      number(peer.ratio, `${p}.peer.ratio`, 0);
+      boolean(peer.regression, `${p}.peer.regression`);
+    }
   })(t.baseline, `${path}.baseline`);
   const m = object(t.tensors, `${path}.tensors`);
   for (const key of ['start', 'max', 'end', 'growth'] as const) number(m[key], `${path}.tensors.${key}`);
@@ -181,6 +186,7 @@ export function validateBaseline(doc: unknown, source = 'baseline.json'): Baseli
     checkLatency(o.latency, `${source}.tasks[${i}].latency`);
     if (o.commit !== undefined) string(o.commit, `${source}.tasks[${i}].commit`);
     if (o.createdAt !== undefined) string(o.createdAt, `${source}.tasks[${i}].createdAt`);
+    if (o.peerRatio !== undefined) number(o.peerRatio, `${source}.tasks[${i}].peerRatio`, 0);
   });
   uniqueIds(tasks, `${source}.tasks`);
   return b as unknown as BaselineFile;

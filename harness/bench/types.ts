@@ -78,6 +78,12 @@ export interface BaselineComparison {
    * and js): its figures then; the flag stands only if the rerun is a regression too.
    */
   rerun?: { mean: number; rme: number; ratio: number; regression: boolean };
+  /**
+   * When this run and the baseline both timed the PyTorch peer on the step: (this run's ratio to
+   * PyTorch) / (the baseline's). The same work on the same machine in the same run, so drift of the
+   * machine cancels; a flag stands only if this is beyond the threshold too.
+   */
+  peer?: { ratio: number; regression: boolean };
 }
 
 interface TaskBase {
@@ -238,5 +244,5 @@ export interface BaselineFile {
   cpuModel: string;
   cpus: number;
   /** `commit` and `createdAt` per task: a save replaces only the tasks its run completed. */
-  tasks: { id: string; latency: LatencyStats; commit?: string; createdAt?: string }[];
+  tasks: { id: string; latency: LatencyStats; commit?: string; createdAt?: string; peerRatio?: number }[];
 }

@@ -24,6 +24,7 @@ function taskToRow(t: BenchTask): BenchRow {
     ratioToPeer: t.peerRatio ?? undefined,
     ratioToBaseline: t.baseline?.ratio,
     rerunRatioToBaseline: t.baseline?.rerun?.ratio,
+    peerNormalisedRatioToBaseline: t.baseline?.peer?.ratio,
     regression: t.baseline?.regression,
     improvement: t.baseline?.improvement,
     profile: t.profile && { iterationMs: t.profile.iterationMs, opMs: t.profile.opMs, ops: t.profile.ops, outsideMs: t.profile.outsideMs, top: t.profile.top },

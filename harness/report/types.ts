@@ -263,6 +263,8 @@ export type BenchRow = BenchRowBase &
         ratioToBaseline?: number;
         /** The same ratio from the task's second timing, when a first one was flagged (bench --compare/--check). */
         rerunRatioToBaseline?: number;
+        /** (ratio to PyTorch now) / (ratio to PyTorch in the baseline run), when both timed the peer. */
+        peerNormalisedRatioToBaseline?: number;
         regression?: boolean;
         improvement?: boolean;
         /** `npm run bench -- --profile`: where one iteration's time goes, per TensorFlow op. */

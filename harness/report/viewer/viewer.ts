@@ -354,7 +354,11 @@ function benchRow(r: BenchRow): Child[] {
   if (r.status === 'skipped') {
     return [...head, h('span', { class: 'skipped' }, `skipped: ${r.reason}`), r.singleIterationMs === undefined ? '–' : `${fmt(r.singleIterationMs)} (1 iteration)`, '–', '–', '–', '–'];
   }
-  const rerun = r.rerunRatioToBaseline === undefined ? '' : ` (rerun ${ratio(r.rerunRatioToBaseline)}${r.regression ? '' : ', not confirmed'})`;
+  const opinions = [
+    r.peerNormalisedRatioToBaseline === undefined ? '' : `÷ PyTorch ${ratio(r.peerNormalisedRatioToBaseline)}`,
+    r.rerunRatioToBaseline === undefined ? '' : `rerun ${ratio(r.rerunRatioToBaseline)}`,
+  ].filter(Boolean);
+  const rerun = opinions.length ? ` (${opinions.join(', ')}${r.regression ? '' : ', not confirmed'})` : '';
   const baselineCell = r.ratioToBaseline === undefined ? '–' : h('span', { class: r.regression ? 'num regression' : r.improvement ? 'num improvement' : 'num' }, ratio(r.ratioToBaseline), r.regression ? ' regression' : r.improvement ? ' faster' : '', rerun);
   return [
     ...head,
