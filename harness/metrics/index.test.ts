@@ -6,7 +6,10 @@ import { head, loadShoes } from '../../models/data/shoes';
 import { createTrainable } from '../../models/registry';
 import type { GenerativeModel } from '../../models/types';
 import { classifierFeatureExtractor } from './classifier-features';
+import { fixedLatents } from '../samples/generate';
+import { resolveMetricOptions } from './defaults';
 import { METRIC_KEYS, computeMetrics, type MetricOptions, type MetricsInput } from './index';
+import { pathLength } from './path-length';
 
 /** Small enough for two cores: every stage runs, none for long. */
 const tiny: Partial<MetricOptions> = {
@@ -89,4 +92,20 @@ test('seeded: the same options give the same numbers, and no tensors leak', () =
 test('bad options are RangeErrors naming the option', () => {
   expect(() => computeMetrics(input, { samples: 0 })).toThrow(/metric option samples: expected a number > 0, found 0/);
   expect(() => computeMetrics(input, { spreadNeighbours: 1 })).toThrow('metric option spreadNeighbours: expected at least 2, found 1');
+});
+
+test('path lengths from reused samples equal those decoded afresh from the same start latents', () => {
+  // computeMetrics starts 'direction' paths at the samples it already decoded (and their features);
+  // decoding the same latents again through the path-length module must give the same numbers.
+  const document = computeMetrics({ ...input, models: [models[0]!] }, tiny).document;
+  const metrics = document.models.vae!.metrics;
+  const o = resolveMetricOptions(tiny);
+  const again = pathLength(models[0]!, {
+    count: o.pathLengthSamples, epsilon: o.pathLengthEpsilon, interpolation: 'direction', seed: o.seed, trimPercentiles: o.pathLengthTrimPercentiles,
+    starts: fixedLatents(o.samples, models[0]!.latentDim, o.seed, 'samples'), features: input.features, batchSize: o.batchSize,
+  });
+  // Not to the bit: decoding 40 latents in one batch or 20 changes the last bits, which the
+  // ε = 1e-4 finite difference magnifies (0.08 % here). A start that is not G(z) would be off by orders.
+  expect(Math.abs(metrics.pathLengthPixels.value / again.pixels.value - 1)).toBeLessThan(0.01);
+  expect(Math.abs(metrics.pathLengthFeatures.value / again.features!.value - 1)).toBeLessThan(0.01);
 });
