@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReportFixtures } from '../../fixtures/report-inputs';
+import { encodePng } from '../golden/png';
 import { readBench } from './bench';
 import { collectReport, jsonForScript } from './build';
 import { spearman, stepLogToSeries } from './curves';
@@ -104,4 +105,19 @@ test('a golden whose failure images predate it is unknown, one with newer failur
   utimesSync(join(snaps, 'new.png'), past, past);
   const states = Object.fromEntries(collectGoldens(join(dir, 'snapshots'), join(dir, 'failures')).map((g) => [g.name, g.status]));
   expect(states).toEqual({ new: 'failed', ok: 'passed', old: 'unknown' });
+});
+
+test('goldens whose names fold to one slug (a_b, a-b) each keep their image', () => {
+  const inputs = writeReportFixtures(dir);
+  const png = encodePng({ width: 2, height: 2, channels: 4, data: new Uint8Array(16).fill(255) });
+  mkdirSync(join(inputs.snapshotsDir, 'clash'), { recursive: true });
+  for (const name of ['a_b', 'a-b', 'A-B']) writeFileSync(join(inputs.snapshotsDir, 'clash', `${name}.png`), png);
+  const { data } = collectReport({ ...inputs, date: 'd', commit: 'c' });
+  const goldens = data.sections.goldens;
+  if (goldens.status !== 'ok') throw new Error('goldens missing');
+  const clash = goldens.data.entries.filter((e) => e.testFile === 'clash');
+  expect(clash.map((e) => e.name).sort()).toEqual(['A-B', 'a-b', 'a_b']);
+  const sources = clash.map((e) => e.snapshot?.src);
+  expect(sources.every(Boolean)).toBe(true);
+  expect(new Set(sources).size).toBe(3);
 });

@@ -181,17 +181,26 @@ function goldensSection(head: SectionHead, assets: AssetSet, snapshotsDir: strin
   const files = collectGoldens(snapshotsDir, failuresDir);
   if (files.length === 0) return section(head, missing(`${displayPath(snapshotsDir)} holds no goldens; run \`npm test\` to write them.`));
   const ref = (path: string, alt: string, prefix: string): ImageRef | undefined => {
+    let png: Buffer;
     try {
-      const png = readFileSync(path);
-      // PNG IHDR: width and height are big-endian at bytes 16 and 20.
-      if (png.length < 24 || png.toString('ascii', 1, 4) !== 'PNG') return undefined;
-      return { src: assets.add(`${prefix}.png`, png), width: png.readUInt32BE(16), height: png.readUInt32BE(20), alt };
+      png = readFileSync(path);
     } catch {
       return undefined;
     }
+    // PNG IHDR: width and height are big-endian at bytes 16 and 20.
+    if (png.length < 24 || png.toString('ascii', 1, 4) !== 'PNG') return undefined;
+    return { src: assets.add(`${prefix}.png`, png), width: png.readUInt32BE(16), height: png.readUInt32BE(20), alt };
+  };
+  // Slugs fold case and punctuation ('a_b' and 'a-b' meet): a repeated one gets a number, so no golden loses its images.
+  const taken = new Set<string>();
+  const uniqueId = (base: string) => {
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    taken.add(id);
+    return id;
   };
   const entries: GoldenEntry[] = files.map((g) => {
-    const id = `golden-${slug(g.testFile)}--${slug(g.name)}`;
+    const id = uniqueId(`golden-${slug(g.testFile)}--${slug(g.name)}`);
     const entry: GoldenEntry = { testFile: g.testFile, name: g.name, status: g.status, detail: g.detail };
     if (g.snapshot) entry.snapshot = ref(g.snapshot, `golden ${g.testFile}/${g.name}`, id);
     if (g.status !== 'passed') {
