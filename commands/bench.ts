@@ -21,7 +21,7 @@ import {
   type RowContext, type TimingOptions,
 } from '../harness/bench/run';
 import {
-  matchesOnly, measureModelCosts, taskId, tasksFor, unmatchedFilters, type TaskContext, type TaskDefinition,
+  matchesOnly, measureModelCosts, splitTaskId, taskId, tasksFor, unmatchedFilters, type TaskContext, type TaskDefinition,
 } from '../harness/bench/tasks';
 import {
   BENCH_BACKENDS, BENCH_SCHEMA,
@@ -67,7 +67,7 @@ function selectTasks(only: readonly string[], backends: readonly BenchBackend[],
   const ids = taskIds(backends, ctx);
   const unmatched = unmatchedFilters(only, ids);
   if (unmatched.length) {
-    const names = [...new Set(ids.map((id) => id.slice(0, id.lastIndexOf('@'))))];
+    const names = [...new Set(ids.map((id) => splitTaskId(id).name))];
     throw new RangeError(
       `--only: ${unmatched.map((f) => `'${f}'`).join(', ')} matches no task; filters are parts of ids 'name@backend', names ${names.join(', ')}, backends ${[...backends, 'js'].join(', ')}`,
     );
@@ -82,8 +82,7 @@ const RERUNNABLE: readonly BenchBackend[] = ['tensorflow', 'wasm', 'cpu', 'js'];
 async function rerunFlagged(ids: readonly string[], ctx: TaskContext, timing: TimingOptions): Promise<Map<string, LatencyStats>> {
   const out = new Map<string, LatencyStats>();
   for (const id of ids) {
-    const at = id.lastIndexOf('@');
-    const [name, backend] = [id.slice(0, at), id.slice(at + 1) as BenchBackend];
+    const { name, backend } = splitTaskId(id);
     const def = RERUNNABLE.includes(backend) ? tasksFor(backend, ctx).find((d) => d.name === name) : undefined;
     if (!def) continue;
     log(`${id}: flagged as a regression, timing it once more …`);

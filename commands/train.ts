@@ -9,8 +9,8 @@ import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { datasetChecksums } from '../models/data/fashion-mnist';
 import { PIXELS, SANDAL, SNEAKER, head, loadShoes } from '../models/data/shoes';
 import { runEnvironment } from '../models/environment';
-import { batchesPerStep, checkpointDir } from '../models/registry';
-import { LOG_FILE, train, type StepRecord } from '../models/train';
+import { checkpointDir } from '../models/registry';
+import { LOG_FILE, imagesPerStep, train, type StepRecord } from '../models/train';
 import type { GenerativeModel, ModelKind } from '../models/types';
 import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
 import { extractFeatures } from '../harness/metrics/features';
@@ -65,11 +65,7 @@ function formatLosses(r: StepRecord): string {
 
 export async function runTraining(o: TrainCommand): Promise<void> {
   const data = loadShoes('train', o.classes, o.dataDir);
-  const imagesPerStep = o.batch * batchesPerStep(o.kind);
-  if (imagesPerStep > data.count) {
-    throw new RangeError(`--batch: a ${o.kind} step takes ${imagesPerStep} images (${batchesPerStep(o.kind)} × ${o.batch}), more than the ${data.count} training images of classes ${o.classes.join(',')}`);
-  }
-  const steps = o.steps ?? (o.epochs ?? 10) * Math.floor(data.count / imagesPerStep);
+  const steps = o.steps ?? (o.epochs ?? 10) * Math.floor(data.count / imagesPerStep(o.kind, o.batch, data));
   const quality = o.qualityEvery > 0 ? await qualitySignal(o.seed, o.classes, o.dataDir) : undefined;
   if (o.qualityEvery > 0 && !quality) console.error('[train] no classifier checkpoint yet: quality signal off (run `npm run train-classifier` first)');
   const bar = new SingleBar({ format: '{model} [{bar}] {value}/{total} | {losses} | {rate} steps/s | ETA {eta_formatted}', etaBuffer: 50 }, Presets.shades_classic);

@@ -7,7 +7,7 @@ import { CheckpointError, loadNetwork, readManifest } from './checkpoint';
 import { batchesPerStep, createTrainable, loadGenerative } from './registry';
 import { normalTensor } from './seed';
 import { syntheticShoes, trainableHash, weightsHash } from './testing';
-import { resumeMismatch, train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
+import { imagesPerStep, resumeMismatch, train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
 import { MODEL_KINDS, type GenerativeModel, type ModelKind } from './types';
 
 let backend: BackendInfo;
@@ -172,4 +172,10 @@ test('bad options are clear errors', async () => {
   writeFileSync(file, 'x');
   await expect(run('vae', file, 2)).rejects.toThrow(/expected a folder for the checkpoint, found a file/);
   expect(existsSync(file)).toBe(true);
+});
+
+test('a batch larger than the training data is refused naming --batch, for a WGAN-GP step by its n_critic batches', () => {
+  const data = { count: 300, classes: [5, 7] };
+  expect(imagesPerStep('vae', 64, data)).toBe(64);
+  expect(() => imagesPerStep('wgan-gp', 64, data)).toThrow('--batch: a wgan-gp step takes 320 images (5 × 64), more than the 300 training images of classes 5,7');
 });

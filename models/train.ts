@@ -113,8 +113,18 @@ export function assertCheckpointFolder(outDir: string): void {
   }
 }
 
+/** Images one step of `kind` takes (`batchesPerStep` batches); more than the data holds is an error naming --batch. */
+export function imagesPerStep(kind: ModelKind, batchSize: number, data: Pick<ImageSet, 'count' | 'classes'>): number {
+  const images = batchSize * batchesPerStep(kind);
+  if (images > data.count) {
+    throw new RangeError(`--batch: a ${kind} step takes ${images} images (${batchesPerStep(kind)} × ${batchSize}), more than the ${data.count} training images of classes ${data.classes.join(',')}`);
+  }
+  return images;
+}
+
 export async function train(o: TrainOptions): Promise<TrainResult> {
   validateTrainOptions(o);
+  const stepImages = imagesPerStep(o.kind, o.batchSize, o.data);
   assertCheckpointFolder(o.outDir);
   const trainable = createTrainable(o.kind, o.seed, o);
   const pixels = toPixelRange(o.data.images, trainable.pixelRange);
@@ -157,12 +167,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const kept = () => (lastSaved === undefined ? `No checkpoint was saved in ${o.outDir}.` : `The last good checkpoint (step ${lastSaved}) in ${o.outDir} is kept.`);
 
   const every = o.checkpointEvery ?? CHECKPOINT_EVERY;
-  const imagesPerStep = o.batchSize * batchesPerStep(o.kind);
-  if (imagesPerStep > o.data.count) throw new RangeError(`--batch: a ${o.kind} step takes ${batchesPerStep(o.kind)} batches of ${o.batchSize}, more than the ${o.data.count} training images`);
   for (let step = start; step < o.steps; step++) {
     const began = performance.now();
     const losses = tf.tidy(() => {
-      const batch = imagesToTensor(gather({ ...o.data, images: pixels }, batchIndices(o.data.count, imagesPerStep, o.seed, step)), imagesPerStep);
+      const batch = imagesToTensor(gather({ ...o.data, images: pixels }, batchIndices(o.data.count, stepImages, o.seed, step)), stepImages);
       return trainable.step(batch, deriveSeed(o.seed, 'noise', step));
     });
     const record: StepRecord = { step, ...losses, ms: performance.now() - began };

@@ -227,6 +227,12 @@ export function taskId(name: string, backend: BenchBackend): string {
   return `${name}@${backend}`;
 }
 
+/** `taskId` read back: the name and the backend of `name@backend`. */
+export function splitTaskId(id: string): { name: string; backend: BenchBackend } {
+  const at = id.lastIndexOf('@');
+  return { name: id.slice(0, at), backend: id.slice(at + 1) as BenchBackend };
+}
+
 /** `--only a,b`: a task is kept when any filter is a substring of its id (`name@backend`). */
 export function matchesOnly(id: string, only: readonly string[]): boolean {
   return only.length === 0 || only.some((f) => id.includes(f));
