@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
+import { installNativeBatchNorm } from './native-batch-norm';
 import { installNativeConv } from './native-conv';
 import { installNativeGradients } from './native-gradients';
 
@@ -128,8 +129,12 @@ export async function useBackend(name?: BackendName): Promise<BackendInfo> {
   }
   await tf.ready();
   if (native) installNativeGradients();
-  // Eigen vs oneDNN is a CPU matter; on the GPU, cuDNN runs every convolution.
-  if (wanted === 'tensorflow') installNativeConv();
+  if (wanted === 'tensorflow') {
+    // Eigen vs oneDNN is a CPU matter; on the GPU, cuDNN runs every convolution.
+    installNativeConv();
+    // On the GPU, FusedBatchNorm's saved variance is the inverse variance (cuDNN's).
+    installNativeBatchNorm();
+  }
   const threads = native ? cpus().length : 1;
   const description =
     `backend ${wanted}` +

@@ -1,7 +1,7 @@
 /**
  * The part of tfjs-node's NodeJSKernelBackend that this project's native kernels (native-gradients.ts,
- * native-conv.ts) and the bench's op profile (harness/bench/op-profile.ts) use. Every TensorFlow op
- * tfjs-node runs goes through `executeSingleOutput` or `executeMultipleOutputs`.
+ * native-conv.ts, native-batch-norm.ts) and the bench's op profile (harness/bench/op-profile.ts)
+ * use. Every TensorFlow op tfjs-node runs goes through `executeSingleOutput` or `executeMultipleOutputs`.
  */
 import type * as tf from '@tensorflow/tfjs';
 

@@ -1,17 +1,18 @@
 /** DCGAN-style generator (tanh output in [-1, 1]) and discriminator/critic (one logit, no sigmoid). */
 import * as tf from '@tensorflow/tfjs';
 import { lazyGradientConv2d } from '../lazy-conv2d';
+import { fusedTrainingBatchNormalization } from '../native-batch-norm';
 import { seeded, tanhToUnit } from '../layers';
 import type { GenerativeModel, ModelKind } from '../types';
 
 export function buildGenerator(latentDim: number, seed: number): tf.LayersModel {
   const input = tf.input({ shape: [latentDim], name: 'gen_input' });
   let h = tf.layers.dense({ units: 7 * 7 * 128, useBias: false, ...seeded(seed, 'gen_dense') }).apply(input);
-  h = tf.layers.batchNormalization({ name: 'gen_bn1' }).apply(h);
+  h = fusedTrainingBatchNormalization({ name: 'gen_bn1' }).apply(h);
   h = tf.layers.reLU({ name: 'gen_relu1' }).apply(h);
   h = tf.layers.reshape({ targetShape: [7, 7, 128], name: 'gen_reshape' }).apply(h);
   h = tf.layers.conv2dTranspose({ filters: 64, kernelSize: 4, strides: 2, padding: 'same', useBias: false, ...seeded(seed, 'gen_deconv1') }).apply(h);
-  h = tf.layers.batchNormalization({ name: 'gen_bn2' }).apply(h);
+  h = fusedTrainingBatchNormalization({ name: 'gen_bn2' }).apply(h);
   h = tf.layers.reLU({ name: 'gen_relu2' }).apply(h);
   const out = tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh', ...seeded(seed, 'gen_deconv2') }).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: 'generator' });
