@@ -20,86 +20,152 @@ function train(optimizer: tf.Optimizer, vars: tf.Variable[], steps: number, from
 
 const snapshot = (vars: tf.Variable[]) => vars.map((v) => Array.from(v.dataSync()));
 
-beforeAll(async () => {
-  await useBackend('tensorflow');
+// tfjs's arithmetic, everywhere but the native backend.
+describe('on the cpu backend', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  test('the same weights as tf.train.adam, bit for bit', () => {
+    const [a, b] = [variables('reference'), variables('flat')];
+    train(tf.train.adam(0.01, 0.5, 0.9), a, 7);
+    train(new FlatAdamOptimizer(0.01, 0.5, 0.9), b, 7);
+    expect(snapshot(b)).toEqual(snapshot(a));
+    expect(snapshot(b)).not.toEqual(snapshot(variables('untrained')));
+  });
+
+  test('getWeights and setWeights speak tf.train.adam’s format: state moves between them exactly', async () => {
+    const [a, b] = [variables('ref2'), variables('flat2')];
+    const reference = tf.train.adam(0.01);
+    const flat = new FlatAdamOptimizer(0.01);
+    train(reference, a, 3);
+    train(flat, b, 3);
+    const [saved, ours] = [await reference.getWeights(), await flat.getWeights()];
+    expect(ours.map((w) => w.name.replace('flat2', 'ref2'))).toEqual(saved.map((w) => w.name));
+    expect(ours.map((w) => Array.from(w.tensor.dataSync()))).toEqual(saved.map((w) => Array.from(w.tensor.dataSync())));
+
+    // Restore a fresh flat optimiser from tf.train.adam's state and continue both. The state names
+    // other variables (as after rebuilding a model): like tf.train.adam, it binds them by position.
+    const restored = new FlatAdamOptimizer(0.01);
+    await restored.setWeights(saved.map((w) => ({ name: w.name, tensor: w.tensor.clone() })));
+    (restored.accBeta1 as tf.Variable).assign((reference as unknown as { accBeta1: tf.Variable }).accBeta1);
+    (restored.accBeta2 as tf.Variable).assign((reference as unknown as { accBeta2: tf.Variable }).accBeta2);
+    train(reference, a, 2, 3);
+    train(restored, b, 2, 3);
+    expect(snapshot(b)).toEqual(snapshot(a));
+    expect((await restored.getWeights()).map((w) => w.name)).toContain(`${b[0]!.name}/m`);
+  });
+
+  test('restored state for other shapes is an error listing both', async () => {
+    const restored = new FlatAdamOptimizer(0.01);
+    await restored.setWeights([
+      { name: 'iter', tensor: tf.scalar(1, 'int32') },
+      { name: 'w/m', tensor: tf.zeros([2]) },
+      { name: 'w/v', tensor: tf.zeros([2]) },
+    ]);
+    expect(() => train(restored, variables('other'), 1)).toThrow('restored state is for shapes [2], found gradients of shapes [3,4] [5] [2,2,3]');
+  });
+
+  test('a step without a gradient for one of its variables is an error naming it', () => {
+    const vars = variables('partial');
+    const flat = new FlatAdamOptimizer(0.01);
+    train(flat, vars, 1);
+    const grads = { [vars[0]!.name]: tf.onesLike(vars[0]!), [vars[1]!.name]: tf.onesLike(vars[1]!) };
+    expect(() => flat.applyGradients(grads)).toThrow(`no gradient for variable '${vars[2]!.name}'`);
+  });
+
+  test('state saved before any step restores to a fresh start; malformed state is an error', async () => {
+    const [a, b] = [variables('fresh-ref'), variables('fresh-flat')];
+    const reference = tf.train.adam(0.01);
+    const restored = new FlatAdamOptimizer(0.01);
+    await restored.setWeights(await new FlatAdamOptimizer(0.01).getWeights());
+    train(reference, a, 2);
+    train(restored, b, 2);
+    expect(snapshot(b)).toEqual(snapshot(a));
+    const iter = { name: 'iter', tensor: tf.scalar(0, 'int32') };
+    await expect(restored.setWeights([iter, { name: 'w/x', tensor: tf.zeros([2]) }, { name: 'w/v', tensor: tf.zeros([2]) }])).rejects.toThrow("expected the iteration count, then 'name/m' and 'name/v'");
+    await expect(restored.setWeights([iter, { name: 'w/m', tensor: tf.zeros([2]) }, { name: 'u/v', tensor: tf.zeros([2]) }])).rejects.toThrow("expected 'w/v' at position 1, found 'u/v'");
+    train(restored, b, 1, 2);
+  });
+
+  test('getWeights returns new tensors for the caller to dispose, and nothing else stays behind', async () => {
+    const vars = variables('saved');
+    const flat = new FlatAdamOptimizer(0.01);
+    train(flat, vars, 1);
+    const before = tf.memory().numTensors;
+    tf.dispose((await flat.getWeights()).map((w) => w.tensor));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test('no tensors leak per step', () => {
+    const vars = variables('leak');
+    const flat = new FlatAdamOptimizer(0.01);
+    train(flat, vars, 1);
+    const before = tf.memory().numTensors;
+    train(flat, vars, 3, 1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
 
-test('the same weights as tf.train.adam, bit for bit', () => {
-  const [a, b] = [variables('reference'), variables('flat')];
-  train(tf.train.adam(0.01, 0.5, 0.9), a, 7);
-  train(new FlatAdamOptimizer(0.01, 0.5, 0.9), b, 7);
-  expect(snapshot(b)).toEqual(snapshot(a));
-  expect(snapshot(b)).not.toEqual(snapshot(variables('untrained')));
-});
+describe('on the native backend: ResourceApplyAdam', () => {
+  beforeAll(async () => {
+    await useBackend('tensorflow');
+  });
 
-test('getWeights and setWeights speak tf.train.adam’s format: state moves between them exactly', async () => {
-  const [a, b] = [variables('ref2'), variables('flat2')];
-  const reference = tf.train.adam(0.01);
-  const flat = new FlatAdamOptimizer(0.01);
-  train(reference, a, 3);
-  train(flat, b, 3);
-  const [saved, ours] = [await reference.getWeights(), await flat.getWeights()];
-  expect(ours.map((w) => w.name.replace('flat2', 'ref2'))).toEqual(saved.map((w) => w.name));
-  expect(ours.map((w) => Array.from(w.tensor.dataSync()))).toEqual(saved.map((w) => Array.from(w.tensor.dataSync())));
+  /** Largest difference between two snapshots, relative to how far `reference` moved from `start`. */
+  const relativeToMovement = (actual: number[][], reference: number[][], start: number[][]) => {
+    const worst = (f: (i: number, j: number) => number) => Math.max(...reference.flatMap((row, i) => row.map((_, j) => f(i, j))));
+    return worst((i, j) => Math.abs(actual[i]![j]! - reference[i]![j]!)) / worst((i, j) => Math.abs(reference[i]![j]! - start[i]![j]!));
+  };
 
-  // Restore a fresh flat optimiser from tf.train.adam's state and continue both. The state names
-  // other variables (as after rebuilding a model): like tf.train.adam, it binds them by position.
-  const restored = new FlatAdamOptimizer(0.01);
-  await restored.setWeights(saved.map((w) => ({ name: w.name, tensor: w.tensor.clone() })));
-  (restored.accBeta1 as tf.Variable).assign((reference as unknown as { accBeta1: tf.Variable }).accBeta1);
-  (restored.accBeta2 as tf.Variable).assign((reference as unknown as { accBeta2: tf.Variable }).accBeta2);
-  train(reference, a, 2, 3);
-  train(restored, b, 2, 3);
-  expect(snapshot(b)).toEqual(snapshot(a));
-  expect((await restored.getWeights()).map((w) => w.name)).toContain(`${b[0]!.name}/m`);
-});
+  test('known answer: the first step moves each parameter by lr · g / (|g| + ε), whatever the betas', () => {
+    // From zero, so that the float32 weights hold the step itself. ε matters for the tiny gradient.
+    const w = tf.variable(tf.zeros([4]), true, 'first_step');
+    const g = [4, -1e-6, 2e-3, -0.25];
+    new FlatAdamOptimizer(0.01, 0.5, 0.999, 1e-7).applyGradients({ [w.name]: tf.tensor1d(g) });
+    Array.from(w.dataSync()).forEach((step, i) => expect(step).toBeCloseTo((-0.01 * g[i]!) / (Math.abs(g[i]!) + 1e-7), 8));
+    w.dispose();
+  });
 
-test('restored state for other shapes is an error listing both', async () => {
-  const restored = new FlatAdamOptimizer(0.01);
-  await restored.setWeights([
-    { name: 'iter', tensor: tf.scalar(1, 'int32') },
-    { name: 'w/m', tensor: tf.zeros([2]) },
-    { name: 'w/v', tensor: tf.zeros([2]) },
-  ]);
-  expect(() => train(restored, variables('other'), 1)).toThrow('restored state is for shapes [2], found gradients of shapes [3,4] [5] [2,2,3]');
-});
+  test.each([
+    { betas: [0.5, 0.9] as const, tolerance: 1e-5 },
+    { betas: [0.9, 0.999] as const, tolerance: 1e-4 },
+  ])('β $betas: within $tolerance of tf.train.adam after 7 steps, relative to how far the weights moved', ({ betas: [beta1, beta2], tolerance }) => {
+    const [a, b] = [variables(`native-ref-${beta2}`), variables(`native-${beta2}`)];
+    const start = snapshot(a);
+    train(tf.train.adam(0.01, beta1, beta2), a, 7);
+    train(new FlatAdamOptimizer(0.01, beta1, beta2), b, 7);
+    const error = relativeToMovement(snapshot(b), snapshot(a), start);
+    expect(error).toBeLessThan(tolerance);
+    expect(error).toBeGreaterThan(0); // another kernel, so not tfjs's bits
+  });
 
-test('a step without a gradient for one of its variables is an error naming it', () => {
-  const vars = variables('partial');
-  const flat = new FlatAdamOptimizer(0.01);
-  train(flat, vars, 1);
-  const grads = { [vars[0]!.name]: tf.onesLike(vars[0]!), [vars[1]!.name]: tf.onesLike(vars[1]!) };
-  expect(() => flat.applyGradients(grads)).toThrow(`no gradient for variable '${vars[2]!.name}'`);
-});
+  test('runs one ResourceApplyAdam per step, and no tensors leak', () => {
+    const vars = variables('native-leak');
+    const flat = new FlatAdamOptimizer(0.01);
+    train(flat, vars, 1);
+    const backend = tf.backend() as unknown as { executeMultipleOutputs: (name: string) => unknown };
+    const spy = jest.spyOn(backend, 'executeMultipleOutputs');
+    const before = tf.memory().numTensors;
+    train(flat, vars, 3, 1);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(spy.mock.calls.filter(([name]) => name === 'ResourceApplyAdam')).toHaveLength(3);
+    spy.mockRestore();
+  });
 
-test('state saved before any step restores to a fresh start; malformed state is an error', async () => {
-  const [a, b] = [variables('fresh-ref'), variables('fresh-flat')];
-  const reference = tf.train.adam(0.01);
-  const restored = new FlatAdamOptimizer(0.01);
-  await restored.setWeights(await new FlatAdamOptimizer(0.01).getWeights());
-  train(reference, a, 2);
-  train(restored, b, 2);
-  expect(snapshot(b)).toEqual(snapshot(a));
-  const iter = { name: 'iter', tensor: tf.scalar(0, 'int32') };
-  await expect(restored.setWeights([iter, { name: 'w/x', tensor: tf.zeros([2]) }, { name: 'w/v', tensor: tf.zeros([2]) }])).rejects.toThrow("expected the iteration count, then 'name/m' and 'name/v'");
-  await expect(restored.setWeights([iter, { name: 'w/m', tensor: tf.zeros([2]) }, { name: 'u/v', tensor: tf.zeros([2]) }])).rejects.toThrow("expected 'w/v' at position 1, found 'u/v'");
-  train(restored, b, 1, 2);
-});
-
-test('getWeights returns new tensors for the caller to dispose, and nothing else stays behind', async () => {
-  const vars = variables('saved');
-  const flat = new FlatAdamOptimizer(0.01);
-  train(flat, vars, 1);
-  const before = tf.memory().numTensors;
-  tf.dispose((await flat.getWeights()).map((w) => w.tensor));
-  expect(tf.memory().numTensors).toBe(before);
-});
-
-test('no tensors leak per step', () => {
-  const vars = variables('leak');
-  const flat = new FlatAdamOptimizer(0.01);
-  train(flat, vars, 1);
-  const before = tf.memory().numTensors;
-  train(flat, vars, 3, 1);
-  expect(tf.memory().numTensors).toBe(before);
+  test('state restored from tf.train.adam continues alongside it', async () => {
+    const [a, b] = [variables('native-ref3'), variables('native3')];
+    const start = snapshot(a);
+    const reference = tf.train.adam(0.01, 0.5, 0.9);
+    train(reference, a, 3);
+    b.forEach((v, i) => v.assign(a[i]!));
+    const restored = new FlatAdamOptimizer(0.01, 0.5, 0.9);
+    await restored.setWeights((await reference.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor })));
+    (restored.accBeta1 as tf.Variable).assign((reference as unknown as { accBeta1: tf.Variable }).accBeta1);
+    (restored.accBeta2 as tf.Variable).assign((reference as unknown as { accBeta2: tf.Variable }).accBeta2);
+    train(reference, a, 2, 3);
+    train(restored, b, 2, 3);
+    expect(relativeToMovement(snapshot(b), snapshot(a), start)).toBeLessThan(1e-5);
+    restored.dispose();
+  });
 });

@@ -3,13 +3,17 @@
  *
  * tfjs's AdamOptimizer launches ~14 kernels per variable per step, each paying the native
  * binding's per-kernel cost. Here the moments live in two flat variables and each step is one
- * concat, the same ~14 kernels and one split, plus two reshapes and one add per variable: 0.91–0.95×
- * the VAE step time (12 variables), measured by alternating steps in one process. The arithmetic
- * per element is tfjs's, op for op, so weights are bit-identical to `tf.train.adam` (tested), and
- * `getWeights`/`setWeights` use its per-variable names and order, so checkpoints are
+ * concat of the gradients and one of the variables, the update, and one split. On the native
+ * backend the update is TensorFlow's fused ResourceApplyAdam (native-adam.ts: tfjs's Adam up to
+ * float32 rounding, tested); elsewhere it is tfjs's arithmetic op for op, so weights are
+ * bit-identical to `tf.train.adam` (tested). Alternating steps in one process: 0.91–0.95× the VAE
+ * step time with tfjs's arithmetic (12 variables), then 0.91–0.92× that with ResourceApplyAdam.
+ * `getWeights`/`setWeights` use tf.train.adam's per-variable names and order, so checkpoints are
  * interchangeable with it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { isNativeBackend } from './native-backend';
+import { NativeAdam, type AdamHyperparameters, type AdamState } from './native-adam';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
@@ -47,6 +51,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   private layout?: Layout;
   private firstMoment?: tf.Variable;
   private secondMoment?: tf.Variable;
+  /** Scratch resource variables for ResourceApplyAdam, made at the first step on the native backend. */
+  private native?: NativeAdam;
 
   constructor(
     private readonly learningRate: number,
@@ -77,25 +83,39 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     this.firstMoment ??= tf.zeros([total]).variable(false);
     this.secondMoment ??= tf.zeros([total]).variable(false);
     const [m, v] = [this.firstMoment, this.secondMoment];
+    const variables = layout.names.map((name) => tf.engine().registeredVariables[name]!);
+    const backend = tf.backend();
     tf.tidy(() => {
+      const state: AdamState = { params: flatten(variables), firstMoment: m, secondMoment: v };
       const gradient = flatten(gradients);
-      const oneMinusAccBeta1 = tf.sub(1, this.accBeta1);
-      const oneMinusAccBeta2 = tf.sub(1, this.accBeta2);
-      const newFirstMoment = tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1));
-      const newSecondMoment = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
-      const biasCorrectedFirstMoment = tf.div(newFirstMoment, oneMinusAccBeta1);
-      const biasCorrectedSecondMoment = tf.div(newSecondMoment, oneMinusAccBeta2);
-      m.assign(newFirstMoment);
-      v.assign(newSecondMoment);
-      const step = tf.mul(tf.div(biasCorrectedFirstMoment, tf.add(tf.sqrt(biasCorrectedSecondMoment), this.epsilon)), -this.learningRate);
-      tf.split(step, layout.sizes).forEach((part, i) => {
-        const value = tf.engine().registeredVariables[layout.names[i]!]!;
-        value.assign(tf.add(tf.reshape(part, layout.shapes[i]!), value));
-      });
+      const updated = isNativeBackend(backend)
+        ? (this.native ??= new NativeAdam(backend, total)).update(state, gradient, this.accBeta1, this.accBeta2, this.hyperparameters())
+        : this.tfjsUpdate(state, gradient);
+      m.assign(updated.firstMoment);
+      v.assign(updated.secondMoment);
+      tf.split(updated.params, layout.sizes).forEach((part, i) => variables[i]!.assign(tf.reshape(part, layout.shapes[i]!)));
       this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
       this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
     });
     this.incrementIterations();
+  }
+
+  /** tfjs's Adam arithmetic, op for op: tf.train.adam's bits. */
+  private tfjsUpdate({ params, firstMoment: m, secondMoment: v }: AdamState, gradient: tf.Tensor): AdamState {
+    return tf.tidy(() => {
+      const oneMinusAccBeta1 = tf.sub(1, this.accBeta1);
+      const oneMinusAccBeta2 = tf.sub(1, this.accBeta2);
+      const firstMoment = tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1));
+      const secondMoment = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
+      const biasCorrectedFirstMoment = tf.div(firstMoment, oneMinusAccBeta1);
+      const biasCorrectedSecondMoment = tf.div(secondMoment, oneMinusAccBeta2);
+      const step = tf.mul(tf.div(biasCorrectedFirstMoment, tf.add(tf.sqrt(biasCorrectedSecondMoment), this.epsilon)), -this.learningRate);
+      return { params: tf.add(step, params), firstMoment, secondMoment };
+    });
+  }
+
+  private hyperparameters(): AdamHyperparameters {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 
   /** New tensors (moments split per variable): the caller disposes them. */
@@ -134,6 +154,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
 
   private disposeMoments(): void {
     tf.dispose([this.firstMoment, this.secondMoment].filter((t): t is tf.Variable => t !== undefined));
+    this.native?.dispose();
+    this.native = undefined;
   }
 
   override dispose(): void {
@@ -142,6 +164,6 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    return { ...this.hyperparameters() };
   }
 }

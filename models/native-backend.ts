@@ -1,7 +1,8 @@
 /**
  * The part of tfjs-node's NodeJSKernelBackend that this project's native kernels (native-gradients.ts,
- * native-conv.ts, native-batch-norm.ts) and the bench's op profile (harness/bench/op-profile.ts)
- * use. Every TensorFlow op tfjs-node runs goes through `executeSingleOutput` or `executeMultipleOutputs`.
+ * native-conv.ts, native-batch-norm.ts, native-adam.ts) and the bench's op profile
+ * (harness/bench/op-profile.ts) use. Every TensorFlow op tfjs-node runs goes through
+ * `executeSingleOutput` or `executeMultipleOutputs`.
  */
 import type * as tf from '@tensorflow/tfjs';
 
@@ -14,7 +15,7 @@ export interface OpAttr {
 }
 
 export interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_ATTR_FLOAT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_ATTR_FLOAT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_ATTR_SHAPE: number; TF_FLOAT: number };
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[]): tf.Tensor;
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[], numOutputs: number): tf.Tensor[];
 }
