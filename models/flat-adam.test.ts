@@ -153,6 +153,15 @@ describe('on the native backend: ResourceApplyAdam', () => {
     spy.mockRestore();
   });
 
+  test('dispose releases the scratch resource variables with the moments', () => {
+    const vars = variables('native-dispose');
+    const before = tf.memory().numTensors;
+    const flat = new FlatAdamOptimizer(0.01);
+    train(flat, vars, 2);
+    flat.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   test('state restored from tf.train.adam continues alongside it', async () => {
     const [a, b] = [variables('native-ref3'), variables('native3')];
     const start = snapshot(a);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from './backend';
-import { fusedTrainingBatchNormalization } from './native-batch-norm';
+import { batchNormTraining, fusedTrainingBatchNormalization } from './native-batch-norm';
 import { normalArray } from './seed';
 
 const SHAPES = [{ label: 'dense, 16 × 37', shape: [16, 37] }, { label: 'convolutional, 4 × 5 × 5 × 6', shape: [4, 5, 5, 6] }];
@@ -58,15 +58,27 @@ describe('on the native backend', () => {
   });
 
   test('known answer: the moving variance moves towards the biased batch variance', () => {
-    // Channel values 1 and 3: mean 2, biased variance 1 (Bessel's correction would give 2).
+    // Channel values 1 and 5: mean 3, biased variance 4 (Bessel's correction would give 8); the
+    // moving averages start at 0 and 1.
     const layer = fusedTrainingBatchNormalization({ momentum: MOMENTUM, epsilon: 1e-3 });
-    const x = tf.tensor2d([[1], [3]]);
+    const x = tf.tensor2d([[1], [5]]);
     const y = layer.apply(x, { training: true }) as tf.Tensor;
     const [, , movingMean, movingVariance] = layer.getWeights().map((w) => w.dataSync()[0]!);
-    expect(Array.from(y.dataSync())).toEqual([expect.closeTo(-1 / Math.sqrt(1.001), 6), expect.closeTo(1 / Math.sqrt(1.001), 6)]);
-    expect(movingMean).toBeCloseTo(0.1 * 2, 6);
-    expect(movingVariance).toBeCloseTo(0.9 * 1 + 0.1 * 1, 6);
+    expect(Array.from(y.dataSync())).toEqual([expect.closeTo(-2 / Math.sqrt(4.001), 6), expect.closeTo(2 / Math.sqrt(4.001), 6)]);
+    expect(movingMean).toBeCloseTo(0.9 * 0 + 0.1 * 3, 6);
+    expect(movingVariance).toBeCloseTo(0.9 * 1 + 0.1 * 4, 6);
     tf.dispose([x, y]);
+  });
+
+  test('the kernel alone returns its three outputs and keeps nothing else', () => {
+    const x = inputOf(SHAPES[1]!.shape) as tf.Tensor4D;
+    const [scale, offset] = [tf.ones([6]) as tf.Tensor1D, tf.zeros([6]) as tf.Tensor1D];
+    const before = tf.memory().numTensors;
+    const outputs = batchNormTraining(x, scale, offset, 1e-3);
+    expect(outputs.map((t) => t.shape)).toEqual([x.shape, [6], [6]]);
+    tf.dispose(outputs);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, scale, offset]);
   });
 
   test('runs as the two fused kernels in training, and leaves no tensor behind', async () => {

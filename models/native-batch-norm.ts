@@ -44,10 +44,10 @@ function registerKernels(): void {
       const empty = tf.tensor1d([], 'float32');
       // y, batch mean, batch variance with Bessel's correction, then the mean and the biased variance
       // the gradient needs ("reserve space"); tfjs-layers' moving variance is the biased one.
-      const [y, , unbiased, mean, variance] = native.executeMultipleOutputs(
+      const [y, batchMean, unbiased, mean, variance] = native.executeMultipleOutputs(
         'FusedBatchNorm', batchNormAttrs(native, epsilon), [inputs.x!, inputs.scale!, inputs.offset!, empty, empty], 5,
       );
-      tf.dispose([empty, unbiased!]);
+      tf.dispose([empty, batchMean!, unbiased!]);
       return [y!, mean!, variance!];
     },
   });
@@ -89,11 +89,6 @@ const BatchNormalizationLayer = registered[0] as unknown as typeof BatchNormaliz
 
 type BatchNormArgs = Parameters<typeof tf.layers.batchNormalization>[0];
 
-/**
- * tfjs-layers' own BatchNormalization class (its saved topology and checkpoints are unchanged) whose
- * training call runs the fused kernels on the native backend, for float32 inputs of rank 2 or 4
- * normalised over the last axis with both scale and offset; anything else is tfjs-layers' call.
- */
 /** The fields of tfjs-layers' BatchNormalization that the fused call reads (declared private there). */
 interface BatchNormFields {
   axis: number;
@@ -107,6 +102,11 @@ interface BatchNormFields {
   movingVariance: tf.LayerVariable;
 }
 
+/**
+ * tfjs-layers' own BatchNormalization class (its saved topology and checkpoints are unchanged) whose
+ * training call runs the fused kernels on the native backend, for float32 inputs of rank 2 or 4
+ * normalised over the last axis with both scale and offset; anything else is tfjs-layers' call.
+ */
 class FusedTrainingBatchNormalization extends BatchNormalizationLayer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const layer = this as unknown as BatchNormFields;
