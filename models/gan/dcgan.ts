@@ -4,7 +4,7 @@ import { FlatAdamOptimizer } from '../flat-adam';
 import { deriveSeed, normalTensor } from '../seed';
 import type { Trainable } from '../types';
 import { REFERENCE_DCGAN, type DcganConfig } from './config';
-import { buildDiscriminator, buildGenerator, generatorAsGenerative, trainableVariables } from './networks';
+import { buildDiscriminator, buildGenerator, generatorAsGenerative, logitsOfBoth, trainableVariables } from './networks';
 
 function bce(logits: tf.Tensor, target: 0 | 1): tf.Scalar {
   return tf.losses.sigmoidCrossEntropy(target === 1 ? tf.onesLike(logits) : tf.zerosLike(logits), logits) as tf.Scalar;
@@ -26,8 +26,7 @@ export function createDcgan(seed: number, config: DcganConfig = REFERENCE_DCGAN)
       const n = real.shape[0];
       const dLoss = dOptimizer.minimize(() => {
         const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'd')), { training: true }) as tf.Tensor4D;
-        const realLogits = discriminator.apply(real, { training: true }) as tf.Tensor;
-        const fakeLogits = discriminator.apply(fake, { training: true }) as tf.Tensor;
+        const [realLogits, fakeLogits] = logitsOfBoth((x) => discriminator.apply(x, { training: true }) as tf.Tensor, real, fake);
         return tf.add(bce(realLogits, 1), bce(fakeLogits, 0)) as tf.Scalar;
       }, true, dVars)!;
       const gLoss = gOptimizer.minimize(() => {

@@ -8,7 +8,7 @@ import { FlatAdamOptimizer } from '../flat-adam';
 import { deriveSeed, normalTensor } from '../seed';
 import type { Trainable } from '../types';
 import { REFERENCE_WGAN_GP, type WganGpConfig } from './config';
-import { buildDiscriminator, buildGenerator, generatorAsGenerative, trainableVariables } from './networks';
+import { buildDiscriminator, buildGenerator, generatorAsGenerative, logitsOfBoth, trainableVariables } from './networks';
 
 /**
  * The penalty differentiates the critic's input gradient again. LeakyReLU's gradient selects with
@@ -61,7 +61,8 @@ export function createWganGp(seed: number, config: WganGpConfig = REFERENCE_WGAN
         const real = reals[k]!;
         const cLoss = cOptimizer.minimize(() => {
           const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'c', k)), { training: true }) as tf.Tensor4D;
-          const distance = tf.sub(tf.mean(criticOf(real)), tf.mean(criticOf(fake))) as tf.Scalar;
+          const [onReal, onFake] = logitsOfBoth(criticOf, real, fake);
+          const distance = tf.sub(tf.mean(onReal), tf.mean(onFake)) as tf.Scalar;
           const gp = gradientPenalty(criticOf, real, fake, deriveSeed(noiseSeed, 'gp', k));
           if (k === config.nCritic - 1) {
             wasserstein = distance.dataSync()[0]!;
