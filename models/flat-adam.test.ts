@@ -118,13 +118,19 @@ describe('on the native backend: ResourceApplyAdam', () => {
     return worst((i, j) => Math.abs(actual[i]![j]! - reference[i]![j]!)) / worst((i, j) => Math.abs(reference[i]![j]! - start[i]![j]!));
   };
 
-  test('known answer: the first step moves each parameter by lr · g / (|g| + ε), whatever the betas', () => {
+  test.each([
+    [0.5, 0.999],
+    [0.9, 0.9],
+  ])('known answer: the first step moves each parameter by lr · g / (|g| + ε), with β₁ %s and β₂ %s', (beta1, beta2) => {
     // From zero, so that the float32 weights hold the step itself. ε matters for the tiny gradient.
-    const w = tf.variable(tf.zeros([4]), true, 'first_step');
+    const w = tf.variable(tf.zeros([4]), true, `first_step_${beta1}_${beta2}`);
     const g = [4, -1e-6, 2e-3, -0.25];
-    new FlatAdamOptimizer(0.01, 0.5, 0.999, 1e-7).applyGradients({ [w.name]: tf.tensor1d(g) });
+    const optimizer = new FlatAdamOptimizer(0.01, beta1, beta2, 1e-7);
+    const gradient = tf.tensor1d(g);
+    optimizer.applyGradients({ [w.name]: gradient });
     Array.from(w.dataSync()).forEach((step, i) => expect(step).toBeCloseTo((-0.01 * g[i]!) / (Math.abs(g[i]!) + 1e-7), 8));
-    w.dispose();
+    tf.dispose([w, gradient]);
+    optimizer.dispose();
   });
 
   test.each([

@@ -34,34 +34,35 @@ function batchNormAttrs(backend: NativeBackend, epsilon: number) {
   ];
 }
 
+/** Runs one of the fused ops and keeps the outputs at `keep`, disposing the others. */
+function runFused(backend: NativeBackend, name: string, epsilon: number, inputs: tf.TensorInfo[], keep: number[]): tf.Tensor[] {
+  const outputs = backend.executeMultipleOutputs(name, batchNormAttrs(backend, epsilon), inputs, 5);
+  tf.dispose(outputs.filter((_, i) => !keep.includes(i)));
+  return keep.map((i) => outputs[i]!);
+}
+
 function registerKernels(): void {
   tf.registerKernel({
     kernelName: BATCH_NORM_TRAINING,
     backendName: NATIVE,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const native = backend as unknown as NativeBackend;
       const { epsilon } = attrs as unknown as BatchNormTrainingAttrs;
       const empty = tf.tensor1d([], 'float32');
-      // y, batch mean, batch variance with Bessel's correction, then the mean and the biased variance
-      // the gradient needs ("reserve space"); tfjs-layers' moving variance is the biased one.
-      const [y, batchMean, unbiased, mean, variance] = native.executeMultipleOutputs(
-        'FusedBatchNorm', batchNormAttrs(native, epsilon), [inputs.x!, inputs.scale!, inputs.offset!, empty, empty], 5,
-      );
-      tf.dispose([empty, batchMean!, unbiased!]);
-      return [y!, mean!, variance!];
+      // Outputs: y, batch mean, batch variance with Bessel's correction, then the mean and the biased
+      // variance the gradient needs ("reserve space"); tfjs-layers' moving variance is the biased one.
+      const kept = runFused(backend as unknown as NativeBackend, 'FusedBatchNorm', epsilon, [inputs.x!, inputs.scale!, inputs.offset!, empty, empty], [0, 3, 4]);
+      empty.dispose();
+      return kept;
     },
   });
   tf.registerKernel({
     kernelName: BATCH_NORM_TRAINING_GRAD,
     backendName: NATIVE,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const native = backend as unknown as NativeBackend;
       const { epsilon } = attrs as unknown as BatchNormTrainingAttrs;
-      const [dx, dScale, dOffset, r3, r4] = native.executeMultipleOutputs(
-        'FusedBatchNormGrad', batchNormAttrs(native, epsilon), [inputs.dy!, inputs.x!, inputs.scale!, inputs.mean!, inputs.variance!], 5,
-      );
-      tf.dispose([r3!, r4!]);
-      return [dx!, dScale!, dOffset!];
+      // Outputs: dx, d scale, d offset, then two unused reserve spaces.
+      const { dy, x, scale, mean, variance } = inputs;
+      return runFused(backend as unknown as NativeBackend, 'FusedBatchNormGrad', epsilon, [dy!, x!, scale!, mean!, variance!], [0, 1, 2]);
     },
   });
   tf.registerGradient({

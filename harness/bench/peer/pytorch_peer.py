@@ -129,9 +129,7 @@ def make_steps(torch, nn, F, configs, n):
         def step():
             with torch.no_grad():
                 fake = g(torch.randn(n, c["latentDim"]))
-            # Real and fake in one pass, as models/gan/networks.ts logitsOfBoth.
-            real_logits, fake_logits = d(torch.cat([real, fake])).split(n)
-            d_loss = F.binary_cross_entropy_with_logits(real_logits, ones) + F.binary_cross_entropy_with_logits(fake_logits, zeros)
+            d_loss = F.binary_cross_entropy_with_logits(d(real), ones) + F.binary_cross_entropy_with_logits(d(fake), zeros)
             opt_d.zero_grad(set_to_none=True)
             d_loss.backward()
             opt_d.step()
@@ -158,8 +156,7 @@ def make_steps(torch, nn, F, configs, n):
             for real in reals:
                 with torch.no_grad():
                     fake = g(torch.randn(n, c["latentDim"]))
-                on_real, on_fake = critic(torch.cat([real, fake])).split(n)
-                distance = on_real.mean() - on_fake.mean()
+                distance = critic(real).mean() - critic(fake).mean()
                 eps = torch.rand(n, 1, 1, 1)
                 x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
                 grads, = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
