@@ -11,7 +11,7 @@ import { useBackend, type BackendInfo, type BackendName } from '../models/backen
 import { MODEL_KINDS, type ModelKind } from '../models/types';
 import { applyBaseline, applyReruns, baselineMismatch, loadBaseline, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
-import { backendLabel, benchEnvironment, deviceLabel, loadWarning } from '../harness/bench/environment';
+import { backendLabel, benchEnvironment, busyBaselineRefusal, deviceLabel, loadWarning } from '../harness/bench/environment';
 import { profileTask } from '../harness/bench/op-profile';
 import { detectPeak, readCpuInfo } from '../harness/bench/peak';
 import { runPeer, torchCheck } from '../harness/bench/peer';
@@ -31,6 +31,7 @@ import {
 export interface BenchCommand {
   json: string;
   saveBaseline?: boolean;
+  allowLoad?: boolean;
   compare?: boolean;
   check?: boolean;
   threshold: number;
@@ -252,6 +253,8 @@ export async function runBench(o: BenchCommand): Promise<void> {
   const only = (o.only ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const quick = Boolean(o.quick);
   if (quick && o.saveBaseline) throw new RangeError('--save-baseline: a baseline needs a full run, found --quick (too few samples for intervals)');
+  const busy = o.saveBaseline && !o.allowLoad ? busyBaselineRefusal(benchEnvironment({})) : undefined;
+  if (busy) throw new RangeError(busy);
   const jsonPath = resolve(o.json);
   assertWritableFile(jsonPath, '--json');
   const baselinePath = BENCH_DEFAULTS.baselinePath;

@@ -24,6 +24,12 @@ export const BENCH_DEFAULTS = {
   quick: { iterations: 3, warmupIterations: 1, timeMs: 0 },
   /** Regression threshold as a fraction of the baseline (0.1 = 10 % slower). */
   threshold: 0.1,
+  /**
+   * A 1-minute load average at or above this when a run starts marks it disturbed, and refuses
+   * `--save-baseline` (without `--allow-load`). In a VM it sees only the VM's own work, not a
+   * busy host, so a quiet figure is necessary, not sufficient.
+   */
+  quietLoadAverage: 0.5,
   /** Latents per sampling iteration: the batch evaluation uses (harness/samples/generate.ts). */
   sampleBatch: 500,
   /** Images per golden-comparison iteration: an 8×8 grid of 28×28 images, as the goldens store. */

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { availableParallelism, loadavg } from 'node:os';
 import type { BackendInfo } from '../../models/backend';
 import { gitCommit } from '../../models/environment';
+import { BENCH_DEFAULTS } from './defaults';
 import { readCpuInfo } from './peak';
 import type { BackendLabel, BenchBackend, BenchEnvironment } from './types';
 
@@ -40,7 +41,17 @@ export function deviceLabel(backend: BenchBackend, cpuModel: string, threads: nu
 }
 
 /** A warning when other work was running: the timings of this run are then not comparable. */
-export function loadWarning(env: BenchEnvironment): string | undefined {
-  if (env.loadAverage < 0.5) return undefined;
+export function loadWarning(env: Pick<BenchEnvironment, 'loadAverage' | 'cpus'>): string | undefined {
+  if (env.loadAverage < BENCH_DEFAULTS.quietLoadAverage) return undefined;
   return `load average ${env.loadAverage.toFixed(2)} on ${env.cpus} CPUs when the run started: other work was running, timings are disturbed`;
+}
+
+/** Why `--save-baseline` must not run now (checked before anything is timed), or undefined on a quiet machine. */
+export function busyBaselineRefusal(env: Pick<BenchEnvironment, 'loadAverage' | 'cpus'>): string | undefined {
+  const quiet = BENCH_DEFAULTS.quietLoadAverage;
+  if (env.loadAverage < quiet) return undefined;
+  return (
+    `--save-baseline: the 1-minute load average is ${env.loadAverage.toFixed(2)} on ${env.cpus} CPUs, so other work is running; ` +
+    `a baseline saved now would record slow times that hide later regressions. Wait until \`uptime\` shows a load under ${quiet}, or pass --allow-load to save anyway`
+  );
 }
