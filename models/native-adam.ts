@@ -41,7 +41,7 @@ export class NativeAdam {
 
   constructor(
     private readonly backend: NativeBackend,
-    readonly size: number,
+    size: number,
   ) {
     const { TF_ATTR_STRING, TF_ATTR_SHAPE } = backend.binding;
     const attrs = [

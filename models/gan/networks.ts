@@ -34,8 +34,9 @@ export function buildDiscriminator(seed: number): tf.LayersModel {
  * The discriminator's (or critic's) logits for real and fake images from one pass over both. It
  * has no batch norm, so each image's logit is what it would be alone, and one pass over 2n images
  * costs less than two over n: alternating in one process, the DCGAN discriminator step took
- * 0.88–0.89× as long, whole DCGAN steps 0.93–0.97× and WGAN-GP steps 0.88–0.96×. Its weight gradients are summed inside each kernel instead of added after, so
- * their last bits differ from two passes'.
+ * 0.88–0.89× as long, whole DCGAN steps 0.93–0.97× and WGAN-GP steps 0.88–0.96×. Its weight
+ * gradients are summed inside each kernel instead of added after, so their last bits differ from
+ * two passes'.
  */
 export function logitsOfBoth(discriminator: (x: tf.Tensor4D) => tf.Tensor, real: tf.Tensor4D, fake: tf.Tensor4D): [tf.Tensor, tf.Tensor] {
   const logits = discriminator(tf.concat([real, fake]) as tf.Tensor4D);
