@@ -6,6 +6,7 @@ import { useBackend, type BackendInfo } from './backend';
 import { CheckpointError, loadNetwork, readManifest } from './checkpoint';
 import { batchesPerStep, createTrainable, loadGenerative } from './registry';
 import { normalTensor } from './seed';
+import { readLosses } from './step-losses';
 import { syntheticShoes, trainableHash, weightsHash } from './testing';
 import { imagesPerStep, resumeMismatch, train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
 import { MODEL_KINDS, type GenerativeModel, type ModelKind } from './types';
@@ -40,9 +41,9 @@ describe.each(MODEL_KINDS)('%s', (kind) => {
   test('a training step leaks no tensors and returns finite losses', () => {
     const trainable = createTrainable(kind, 1);
     const batch = tf.fill([8 * batchesPerStep(kind), 28, 28, 1], trainable.pixelRange === 'unit' ? 0.5 : 0) as tf.Tensor4D;
-    trainable.step(batch, 1); // creates optimiser slots once
+    readLosses(trainable.step(batch, 1)); // creates optimiser slots once
     const before = tf.memory().numTensors;
-    const losses = trainable.step(batch, 2);
+    const losses = readLosses(trainable.step(batch, 2));
     expect(tf.memory().numTensors).toBe(before);
     for (const value of Object.values(losses)) expect(Number.isFinite(value)).toBe(true);
     batch.dispose();
@@ -141,7 +142,7 @@ test('each WGAN-GP critic update trains on its own real batch (Gulrajani et al.,
   // Five batches of 2 images, each of one grey level: 0.1 … 0.5 (in the tanh range).
   const levels = [0.1, 0.2, 0.3, 0.4, 0.5];
   const batches = tf.concat(levels.map((v) => tf.fill([2, 28, 28, 1], v))) as tf.Tensor4D;
-  trainable.step(batches, 3);
+  readLosses(trainable.step(batches, 3));
   expect(seen.map((v) => Number(v.toFixed(6)))).toEqual(levels);
   expect(() => trainable.step(tf.zeros([7, 28, 28, 1]) as tf.Tensor4D, 4)).toThrow('wgan-gp step: expected 5 real batches of one size (one per critic update), found 7 images');
 });

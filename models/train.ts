@@ -13,6 +13,7 @@ import { runEnvironment } from './environment';
 import { imagesToTensor } from './layers';
 import { batchesPerStep, createTrainable, referenceConfig, type ModelOptions } from './registry';
 import { deriveSeed } from './seed';
+import { readLosses } from './step-losses';
 import type { GenerativeModel, ModelKind, StepLosses, Trainable } from './types';
 
 export const LOG_FILE = 'log.jsonl';
@@ -169,10 +170,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const every = o.checkpointEvery ?? CHECKPOINT_EVERY;
   for (let step = start; step < o.steps; step++) {
     const began = performance.now();
-    const losses = tf.tidy(() => {
+    const losses = readLosses(tf.tidy(() => {
       const batch = imagesToTensor(gather({ ...o.data, images: pixels }, batchIndices(o.data.count, stepImages, o.seed, step)), stepImages);
       return trainable.step(batch, deriveSeed(o.seed, 'noise', step));
-    });
+    }));
     const record: StepRecord = { step, ...losses, ms: performance.now() - began };
     const bad = firstNonFinite(losses);
     if (bad) {

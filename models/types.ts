@@ -17,6 +17,9 @@ export interface GenerativeModel {
 /** Losses of one training step, by name (e.g. `{ kl, mse, loss }`). */
 export type StepLosses = Record<string, number>;
 
+/** The same losses as scalar tensors, still on the backend's device; `readLosses` reads and disposes them. */
+export type StepLossTensors = Record<string, tf.Scalar>;
+
 /** A model being trained: its networks and optimisers, and one seeded training step. */
 export interface Trainable {
   kind: ModelKind;
@@ -27,9 +30,11 @@ export interface Trainable {
   pixelRange: PixelRange;
   /**
    * One training step on `batchesPerStep(kind)` real batches in `pixelRange`, concatenated (WGAN-GP's
-   * critic takes a fresh one per update); per-step noise comes from `noiseSeed`.
+   * critic takes a fresh one per update); per-step noise comes from `noiseSeed`. Nothing is read
+   * back from the device during the step: its losses come back as tensors, for `readLosses` (or
+   * `readLossesAsync` on WebGPU, whose synchronous reads do not work).
    */
-  step(batch: tf.Tensor4D, noiseSeed: number): StepLosses;
+  step(batch: tf.Tensor4D, noiseSeed: number): StepLossTensors;
   /** The inference view of the current weights. */
   asGenerative(): GenerativeModel;
 }

@@ -1,8 +1,13 @@
 /**
  * The benchmark inside a browser page (bundled by browser.ts with esbuild; `@tensorflow/tfjs` is
- * the page's global `tf` from node_modules/@tensorflow/tfjs/dist/tf.min.js). Same models, same
- * step functions and the same tinybench timing (measure.ts) as the Node run. Browser-safe imports
- * only: no registry (it reads checkpoints from disk), no data loader.
+ * the page's global `tf` from node_modules/@tensorflow/tfjs/dist/tf.min.js, and the WebGPU backend
+ * registers itself from tf-backend-webgpu.min.js). Same models, same step functions and the same
+ * tinybench timing (measure.ts) as the Node run. Browser-safe imports only: no registry (it reads
+ * checkpoints from disk), no data loader.
+ *
+ * WebGPU's synchronous reads go through a canvas and did not wait for the device here (sampling
+ * "ran" at 2.7× the CPU's FP32 peak), so on WebGPU every iteration awaits its reads, and the
+ * backend is first checked against the cpu backend on a convolution and its gradients.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createDcgan } from '../../models/gan/dcgan';
@@ -10,6 +15,7 @@ import { createWganGp } from '../../models/gan/wgan-gp';
 import type { ModelKind, Trainable } from '../../models/types';
 import { createVae } from '../../models/vae/model';
 import { measurePrepared, type Measurement, type TimingOptions } from './measure';
+import { readLosses, readLossesAsync } from '../../models/step-losses';
 import { tidyValues } from '../../models/tensor-values';
 
 export interface PageTask {
@@ -36,19 +42,48 @@ export interface PageInfo {
 
 const create: Record<ModelKind, (seed: number) => Trainable> = { vae: createVae, dcgan: createDcgan, 'wgan-gp': createWganGp };
 
-function renderer(): string {
+function webglRenderer(): string {
   const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
   if (!gl) return 'no WebGL context';
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
 }
 
+function webgpuAdapter(): string {
+  const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+  return `WebGPU adapter ${[info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown'}`;
+}
+
+/** A convolution's output and both gradients on `backend`, read asynchronously. */
+async function convolutionCheck(backend: string): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const x = tf.tensor4d(Float32Array.from({ length: 8 * 14 * 14 * 32 }, (_, i) => Math.sin(i)), [8, 14, 14, 32]);
+  const w = tf.tensor4d(Float32Array.from({ length: 4 * 4 * 32 * 64 }, (_, i) => 0.1 * Math.cos(i)), [4, 4, 32, 64]);
+  const f = (a: tf.Tensor, b: tf.Tensor) => tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'));
+  const outputs = [f(x, w), ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(f(a, b))))([x, w])];
+  const values = await Promise.all(outputs.map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose([x, w, ...outputs]);
+  return values;
+}
+
+/** Largest difference relative to the largest magnitude, over the arrays. */
+function relativeError(actual: Float32Array[], expected: Float32Array[]): number {
+  return Math.max(...expected.map((e, k) => e.reduce((m, v, i) => Math.max(m, Math.abs(v - actual[k]![i]!)), 0) / e.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
+}
+
 async function init(backend: string): Promise<PageInfo> {
-  const name = renderer();
   const ok = await tf.setBackend(backend).catch(() => false);
-  if (!ok) return { ok: false, reason: `tf.setBackend('${backend}') failed in Chromium (${name})`, renderer: name };
+  if (!ok) {
+    const renderer = backend === 'webgpu' ? 'no WebGPU adapter' : webglRenderer();
+    return { ok: false, reason: `tf.setBackend('${backend}') failed in Chromium (${renderer})`, renderer };
+  }
   await tf.ready();
-  return { ok: true, renderer: name };
+  if (backend !== 'webgpu') return { ok: true, renderer: webglRenderer() };
+  const renderer = webgpuAdapter();
+  const error = relativeError(await convolutionCheck('webgpu'), await convolutionCheck('cpu'));
+  await tf.setBackend('webgpu');
+  if (!(error < 1e-4)) return { ok: false, reason: `WebGPU's convolution and gradients differ from the cpu backend's by ${error.toExponential(1)} (relative), so its timings would not be of this work`, renderer };
+  return { ok: true, renderer };
 }
 
 async function run(task: PageTask): Promise<Measurement> {
@@ -57,12 +92,14 @@ async function run(task: PageTask): Promise<Measurement> {
     for (const net of Object.values(trainable.networks)) net.dispose();
     for (const opt of Object.values(trainable.optimizers)) opt.dispose();
   };
+  const webgpu = tf.getBackend() === 'webgpu';
   if (task.group === 'train-step') {
     const pixels = trainable.pixelRange === 'unit' ? task.images : task.images.map((v) => v * 2 - 1);
     const batch = tf.tensor4d(pixels, [task.batch, 28, 28, 1]);
     let noiseSeed = task.noiseSeed;
     return measurePrepared(task.name, {
-      iterate: () => void trainable.step(batch, noiseSeed++),
+      iterate: webgpu ? () => readLossesAsync(trainable.step(batch, noiseSeed++)) : () => void readLosses(trainable.step(batch, noiseSeed++)),
+      async: webgpu,
       dispose: () => {
         batch.dispose();
         dispose();
@@ -71,8 +108,14 @@ async function run(task: PageTask): Promise<Measurement> {
   }
   const model = trainable.asGenerative();
   const z = tf.tensor2d(task.latents, [task.samples, model.latentDim]);
+  const sampleAsync = async () => {
+    const images = model.generate(z);
+    await images.data();
+    images.dispose();
+  };
   return measurePrepared(task.name, {
-    iterate: () => void tidyValues(() => model.generate(z)),
+    iterate: webgpu ? sampleAsync : () => void tidyValues(() => model.generate(z)),
+    async: webgpu,
     dispose: () => {
       z.dispose();
       dispose();

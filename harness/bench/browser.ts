@@ -1,9 +1,10 @@
 /**
- * Browser backends: the training steps and sampling on WebGL (or WebGPU) inside Debian's
- * Chromium (/usr/lib/chromium/chromium, never a downloaded browser), driven by Playwright, headless.
- * The page is served from a loopback HTTP server: tf.min.js from node_modules and an esbuild
- * bundle of browser-page.ts. Without a GPU, Chromium renders WebGL with SwiftShader on the CPU,
- * and the device label says so ('software rendering').
+ * Browser backends: the training steps and sampling on WebGL or WebGPU inside Debian's Chromium
+ * (/usr/lib/chromium/chromium, never a downloaded browser), driven by Playwright, headless. The
+ * page is served from a loopback HTTP server (a secure context, which WebGPU needs): tf.min.js and
+ * tf-backend-webgpu.min.js from node_modules and an esbuild bundle of browser-page.ts. Without a
+ * GPU, Chromium runs both on SwiftShader on the CPU, and the device label says so ('software
+ * rendering').
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -21,8 +22,14 @@ import { syntheticShoes } from '../../models/testing';
 import { taskId, tasksFor, type TaskContext } from './tasks';
 import type { BenchBackend, BenchTask, PeakInfo } from './types';
 
-/** The GPU stays on (a machine with one uses it); Chromium 116+ only falls back to SwiftShader WebGL when allowed to. */
-const CHROMIUM_ARGS = [...CHROMIUM_BASE_ARGS, '--enable-unsafe-swiftshader'];
+/**
+ * The GPU stays on (a machine with one uses it); Chromium 116+ only falls back to SwiftShader when
+ * allowed to. WebGPU is behind a flag on Linux; with it and no GPU, the adapter is SwiftShader's.
+ */
+const CHROMIUM_ARGS: Record<'webgl' | 'webgpu', string[]> = {
+  webgl: [...CHROMIUM_BASE_ARGS, '--enable-unsafe-swiftshader'],
+  webgpu: [...CHROMIUM_BASE_ARGS, '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'],
+};
 
 /**
  * Per-task limit. A task still running then is skipped with its tab, and the larger models of the
@@ -83,13 +90,6 @@ export async function runBrowserBackend(
   const defs = tasksFor(backend, ctx, o.only);
   const skipAll = (device: string, reason: string) => ({ rows: defs.map((d) => skippedRow(d, { backend, device, peak: o.peak }, reason)), failed: [] });
   if (defs.length === 0) return { rows: [], failed: [] };
-  if (backend === 'webgpu') {
-    // Tried with @tensorflow/tfjs-backend-webgpu 4.22 in this Chromium (156, no GPU: SwiftShader behind
-    // --enable-unsafe-webgpu): sampling "ran" at 2.7× the CPU's FP32 peak, so reads did not wait for
-    // the device, awaiting its queue failed ("A valid external Instance reference no longer exists"),
-    // and later tasks lost the device. No numbers are better than those.
-    return skipAll('browser', 'WebGPU is not wired: on a software adapter (SwiftShader) its timings were not credible; see harness/bench/README.md');
-  }
   let playwright: typeof import('playwright');
   try {
     playwright = await import('playwright');
@@ -102,12 +102,14 @@ export async function runBrowserBackend(
   const guard = quick ? GUARD_MS.quick : GUARD_MS.full;
   try {
     const page = await bundlePage();
+    const scripts = ['/tf.min.js', '/tf-backend-webgpu.min.js', '/bench.js'];
     server = await serve({
-      '/': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><script src="/tf.min.js"></script><script src="/bench.js"></script>' },
+      '/': { type: 'text/html', body: `<!doctype html><meta charset="utf-8">${scripts.map((src) => `<script src="${src}"></script>`).join('')}` },
       '/tf.min.js': { type: 'text/javascript', body: readFileSync(require.resolve('@tensorflow/tfjs/dist/tf.min.js')) },
+      '/tf-backend-webgpu.min.js': { type: 'text/javascript', body: readFileSync(require.resolve('@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js')) },
       '/bench.js': { type: 'text/javascript', body: page },
     });
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    browser = await playwright.chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS[backend] });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     /** Page errors of the current tab only, so a failure never quotes an earlier task's. */
     const errors: string[] = [];

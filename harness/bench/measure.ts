@@ -14,7 +14,9 @@ export interface TimingOptions {
 
 /** One timed iteration and the cleanup of what was prepared for it. */
 export interface Prepared {
-  iterate(): void;
+  /** Returns a promise when `async` is set (WebGPU's reads), and tinybench awaits it. */
+  iterate(): void | Promise<unknown>;
+  async?: boolean;
   dispose(): void;
 }
 
@@ -37,8 +39,8 @@ export async function measurePrepared(name: string, prepared: Prepared, timing: 
       throws: true,
     });
     bench.add(name, () => prepared.iterate(), {
-      // Without `async: false` tinybench calls the function once to find out, outside warm-up.
-      async: false,
+      // Said outright: otherwise tinybench calls the function once to find out, outside warm-up.
+      async: prepared.async ?? false,
       beforeAll: (mode) => {
         if (mode === 'run') start = tf.memory().numTensors;
       },

@@ -10,6 +10,7 @@ import { REFERENCE_WGAN_GP } from '../../models/gan/config';
 import { batchesPerStep, createTrainable } from '../../models/registry';
 import { syntheticShoes } from '../../models/testing';
 import { deriveSeed, normalArray } from '../../models/seed';
+import { readLosses } from '../../models/step-losses';
 import { MODEL_KINDS, type ModelKind, type Trainable } from '../../models/types';
 import { compareImages } from '../golden/compare';
 import { imagesToGrid } from '../golden/grid';
@@ -87,7 +88,7 @@ function trainStepTask(kind: ModelKind, ctx: TaskContext): TaskDefinition {
       const batch = tf.tensor4d(toPixelRange(syntheticShoes(images, ctx.seed).images, trainable.pixelRange), [images, 28, 28, 1]);
       let noiseSeed = deriveSeed(ctx.seed, 'bench', 'noise');
       return {
-        iterate: () => void trainable.step(batch, noiseSeed++),
+        iterate: () => void readLosses(trainable.step(batch, noiseSeed++)),
         dispose: () => {
           batch.dispose();
           disposeTrainable(trainable);

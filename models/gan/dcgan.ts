@@ -33,9 +33,7 @@ export function createDcgan(seed: number, config: DcganConfig = REFERENCE_DCGAN)
         const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'g')), { training: true }) as tf.Tensor4D;
         return bce(discriminator.apply(fake, { training: true }) as tf.Tensor, 1);
       }, true, gVars)!;
-      const losses = { d_loss: dLoss.dataSync()[0]!, g_loss: gLoss.dataSync()[0]! };
-      tf.dispose([dLoss, gLoss]);
-      return losses;
+      return { d_loss: dLoss, g_loss: gLoss };
     },
     asGenerative: () => generatorAsGenerative('dcgan', generator, config.latentDim),
   };

@@ -54,32 +54,29 @@ export function createWganGp(seed: number, config: WganGpConfig = REFERENCE_WGAN
       }
       const reals = tf.split(batches, config.nCritic) as tf.Tensor4D[];
       const n = reals[0]!.shape[0];
-      let wasserstein = 0;
-      let penalty = 0;
-      let cLossValue = 0;
+      // The last critic update's losses are reported; earlier ones are disposed.
+      let last: { cLoss?: tf.Scalar; wasserstein?: tf.Scalar; gp?: tf.Scalar } = {};
       for (let k = 0; k < config.nCritic; k++) {
         const real = reals[k]!;
-        const cLoss = cOptimizer.minimize(() => {
+        tf.dispose(Object.values(last));
+        const parts: typeof last = {};
+        parts.cLoss = cOptimizer.minimize(() => {
           const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'c', k)), { training: true }) as tf.Tensor4D;
           const [onReal, onFake] = logitsOfBoth(criticOf, real, fake);
           const distance = tf.sub(tf.mean(onReal), tf.mean(onFake)) as tf.Scalar;
           const gp = gradientPenalty(criticOf, real, fake, deriveSeed(noiseSeed, 'gp', k));
-          if (k === config.nCritic - 1) {
-            wasserstein = distance.dataSync()[0]!;
-            penalty = gp.dataSync()[0]!;
-          }
+          parts.wasserstein = tf.keep(distance);
+          parts.gp = tf.keep(gp);
           return tf.sub(tf.mul(config.gradientPenalty, gp), distance) as tf.Scalar;
         }, true, cVars)!;
-        cLossValue = cLoss.dataSync()[0]!;
-        cLoss.dispose();
+        last = parts;
       }
       const gLoss = gOptimizer.minimize(() => {
         const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'g')), { training: true }) as tf.Tensor4D;
         return tf.neg(tf.mean(criticOf(fake))) as tf.Scalar;
       }, true, gVars)!;
-      const losses = { c_loss: cLossValue, g_loss: gLoss.dataSync()[0]!, wasserstein, gp: penalty };
-      tf.dispose([gLoss, ...reals]);
-      return losses;
+      tf.dispose(reals);
+      return { c_loss: last.cLoss!, g_loss: gLoss, wasserstein: last.wasserstein!, gp: last.gp! };
     },
     asGenerative: () => generatorAsGenerative('wgan-gp', generator, config.latentDim),
   };

@@ -66,22 +66,20 @@ export function createVae(seed: number, config: VaeConfig = REFERENCE_VAE): Trai
     optimizers: { vae: optimizer },
     pixelRange: 'unit',
     step(batch, noiseSeed) {
-      let parts = { kl: 0, mse: 0 };
+      let parts: { kl?: tf.Scalar; mse?: tf.Scalar } = {};
       const loss = optimizer.minimize(
         () => {
           const [mu, logVar] = splitStats(encoder.apply(batch, { training: true }) as tf.Tensor2D, config.latentDim);
           const eps = normalTensor(mu.shape, noiseSeed);
           const z = tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;
           const out = vaeLoss(batch, decoder.apply(z, { training: true }) as tf.Tensor4D, mu, logVar, config.alpha);
-          parts = { kl: out.kl.dataSync()[0]!, mse: out.mse.dataSync()[0]! };
+          parts = { kl: tf.keep(out.kl), mse: tf.keep(out.mse) };
           return out.loss;
         },
         true,
         weights,
       )!;
-      const total = loss.dataSync()[0]!;
-      loss.dispose();
-      return { loss: total, ...parts };
+      return { loss, kl: parts.kl!, mse: parts.mse! };
     },
     asGenerative: () => vaeGenerative(encoder, decoder, config.latentDim),
   };

@@ -1,0 +1,21 @@
+/**
+ * The WebGPU path end to end in Debian's Chromium: the page bundle, the flags, the check against
+ * the cpu backend, and one awaited sampling iteration. Without a GPU the adapter is SwiftShader.
+ */
+import { useBackend } from '../../models/backend';
+import { runBrowserBackend } from './browser';
+import { detectPeak } from './peak';
+import { measureModelCosts } from './tasks';
+
+jest.setTimeout(120_000);
+
+test('webgpu: the backend passes its check against cpu and times an iteration, labelled with its adapter', async () => {
+  await useBackend('tensorflow');
+  const ctx = { batch: 64, seed: 1, costs: measureModelCosts(1) };
+  const { rows, failed } = await runBrowserBackend('webgpu', ctx, { only: ['sample/vae@webgpu'], peak: detectPeak(), timing: { iterations: 1, warmupIterations: 0, timeMs: 0 } });
+  expect(failed).toEqual([]);
+  expect(rows).toHaveLength(1);
+  const [row] = rows;
+  expect(row).toMatchObject({ id: 'sample/vae@webgpu', status: 'completed', device: expect.stringMatching(/WebGPU adapter /) });
+  expect(row!.status === 'completed' && row!.tensors.growth).toBe(0);
+});
