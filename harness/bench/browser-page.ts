@@ -14,12 +14,14 @@ import { createDcgan } from '../../models/gan/dcgan';
 import { createWganGp } from '../../models/gan/wgan-gp';
 import type { ModelKind, Trainable } from '../../models/types';
 import { createVae } from '../../models/vae/model';
-import { measurePrepared, type Measurement, type TimingOptions } from './measure';
+import { measurePrepared, type Measurement, type Prepared, type TimingOptions } from './measure';
 import { readLosses, readLossesAsync } from '../../models/step-losses';
 import { tidyValues } from '../../models/tensor-values';
 
 export interface PageTask {
   name: string;
+  /** The backend the tab's `init` started: `run` refuses to time any other. */
+  backend: string;
   kind: ModelKind;
   group: 'train-step' | 'sample';
   /** The real images of one step (`batchesPerStep` batches), row-major 28×28 in [0, 1]; the page maps them to the model's pixel range. */
@@ -56,7 +58,7 @@ function webgpuAdapter(): string {
 
 /** A convolution's output and both gradients on `backend`, read asynchronously. */
 async function convolutionCheck(backend: string): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
+  if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) throw new Error(`the convolution check could not switch to '${backend}'`);
   const x = tf.tensor4d(Float32Array.from({ length: 8 * 14 * 14 * 32 }, (_, i) => Math.sin(i)), [8, 14, 14, 32]);
   const w = tf.tensor4d(Float32Array.from({ length: 4 * 4 * 32 * 64 }, (_, i) => 0.1 * Math.cos(i)), [4, 4, 32, 64]);
   const f = (a: tf.Tensor, b: tf.Tensor) => tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'));
@@ -71,11 +73,19 @@ function relativeError(actual: Float32Array[], expected: Float32Array[]): number
   return Math.max(...expected.map((e, k) => e.reduce((m, v, i) => Math.max(m, Math.abs(v - actual[k]![i]!)), 0) / e.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
 }
 
+/** Why WebGPU cannot start in this page. */
+async function webgpuUnavailable(): Promise<string> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return 'no navigator.gpu (WebGPU is off in this Chromium, or the page is not a secure context)';
+  if (!(await gpu.requestAdapter().catch(() => null))) return 'navigator.gpu.requestAdapter() found no adapter';
+  return 'an adapter exists, but the tfjs WebGPU backend did not start (see the console)';
+}
+
 async function init(backend: string): Promise<PageInfo> {
-  const ok = await tf.setBackend(backend).catch(() => false);
-  if (!ok) {
-    const renderer = backend === 'webgpu' ? 'no WebGPU adapter' : webglRenderer();
-    return { ok: false, reason: `tf.setBackend('${backend}') failed in Chromium (${renderer})`, renderer };
+  const started = await tf.setBackend(backend).catch(() => false);
+  if (!started) {
+    const renderer = backend === 'webgpu' ? await webgpuUnavailable() : webglRenderer();
+    return { ok: false, reason: `tf.setBackend('${backend}') failed in Chromium: ${renderer}`, renderer };
   }
   await tf.ready();
   if (backend !== 'webgpu') return { ok: true, renderer: webglRenderer() };
@@ -87,40 +97,45 @@ async function init(backend: string): Promise<PageInfo> {
 }
 
 async function run(task: PageTask): Promise<Measurement> {
+  if (tf.getBackend() !== task.backend) throw new Error(`the page runs '${tf.getBackend()}', not '${task.backend}'`);
   const trainable = create[task.kind](task.seed);
   const dispose = () => {
     for (const net of Object.values(trainable.networks)) net.dispose();
     for (const opt of Object.values(trainable.optimizers)) opt.dispose();
   };
-  const webgpu = tf.getBackend() === 'webgpu';
+  // WebGPU awaits its reads; WebGL reads synchronously, as the Node backends do.
+  const prepared = (sync: () => void, awaited: () => Promise<unknown>, cleanup: () => void): Prepared =>
+    tf.getBackend() === 'webgpu' ? { iterate: awaited, async: true, dispose: cleanup } : { iterate: sync, dispose: cleanup };
   if (task.group === 'train-step') {
     const pixels = trainable.pixelRange === 'unit' ? task.images : task.images.map((v) => v * 2 - 1);
     const batch = tf.tensor4d(pixels, [task.batch, 28, 28, 1]);
     let noiseSeed = task.noiseSeed;
-    return measurePrepared(task.name, {
-      iterate: webgpu ? () => readLossesAsync(trainable.step(batch, noiseSeed++)) : () => void readLosses(trainable.step(batch, noiseSeed++)),
-      async: webgpu,
-      dispose: () => {
+    return measurePrepared(task.name, prepared(
+      () => void readLosses(trainable.step(batch, noiseSeed++)),
+      () => readLossesAsync(trainable.step(batch, noiseSeed++)),
+      () => {
         batch.dispose();
         dispose();
       },
-    }, task.timing);
+    ), task.timing);
   }
   const model = trainable.asGenerative();
   const z = tf.tensor2d(task.latents, [task.samples, model.latentDim]);
-  const sampleAsync = async () => {
-    const images = model.generate(z);
-    await images.data();
-    images.dispose();
-  };
-  return measurePrepared(task.name, {
-    iterate: webgpu ? sampleAsync : () => void tidyValues(() => model.generate(z)),
-    async: webgpu,
-    dispose: () => {
+  return measurePrepared(task.name, prepared(
+    () => void tidyValues(() => model.generate(z)),
+    async () => {
+      const images = model.generate(z);
+      try {
+        await images.data();
+      } finally {
+        images.dispose();
+      }
+    },
+    () => {
       z.dispose();
       dispose();
     },
-  }, task.timing);
+  ), task.timing);
 }
 
 (globalThis as unknown as { benchPage: unknown }).benchPage = { init, run };

@@ -140,14 +140,22 @@ export async function runBrowserBackend(
       const { latentDim } = referenceConfig(kind) as { latentDim: number };
       const stepImages = ctx.batch * batchesPerStep(kind);
       const task: PageTask = {
-        name: def.name, kind, group: def.group as PageTask['group'], images: Array.from(syntheticShoes(stepImages, ctx.seed).images), batch: stepImages,
+        name: def.name, backend, kind, group: def.group as PageTask['group'], images: Array.from(syntheticShoes(stepImages, ctx.seed).images), batch: stepImages,
         latents: def.group === 'sample' ? Array.from(fixedLatents(BENCH_DEFAULTS.sampleBatch, latentDim, ctx.seed, 'bench')) : [],
         samples: BENCH_DEFAULTS.sampleBatch, seed: ctx.seed, noiseSeed: 1000, timing: o.timing,
       };
       process.stderr.write(`[bench] ${taskId(def.name, backend)} (${device}) …\n`);
       // A fresh tab per task: a task cannot inherit another's GPU memory, lost device or busy thread.
-      const { tab } = await openTab();
+      // Its own init (and WebGPU's check) must pass too.
+      let tab: Page | undefined;
       try {
+        const opened = await openTab();
+        tab = opened.tab;
+        if (!opened.info.ok) {
+          rows.push(skippedRow(def, rowCtx, opened.info.reason ?? 'backend unavailable in this tab'));
+          failed.push(taskId(def.name, backend));
+          continue;
+        }
         const result = await withGuard(
           tab.evaluate((t) => (globalThis as unknown as { benchPage: { run(t: PageTask): Promise<Measurement> } }).benchPage.run(t), task),
           guard,
@@ -162,7 +170,7 @@ export async function runBrowserBackend(
         rows.push(skippedRow(def, rowCtx, `failed: ${(error as Error).message.split('\n')[0]}${errors.length ? ` (${errors.at(-1)})` : ''}`));
         failed.push(taskId(def.name, backend));
       } finally {
-        await tab.close({ runBeforeUnload: false }).catch(() => undefined);
+        await tab?.close({ runBeforeUnload: false }).catch(() => undefined);
       }
     }
     return { rows, failed };

@@ -12,13 +12,8 @@ export interface TimingOptions {
   warmupIterations: number;
 }
 
-/** One timed iteration and the cleanup of what was prepared for it. */
-export interface Prepared {
-  /** Returns a promise when `async` is set (WebGPU's reads), and tinybench awaits it. */
-  iterate(): void | Promise<unknown>;
-  async?: boolean;
-  dispose(): void;
-}
+/** One timed iteration and the cleanup of what was prepared for it; tinybench awaits an async one (WebGPU's reads). */
+export type Prepared = { dispose(): void } & ({ iterate(): void; async?: false } | { iterate(): Promise<unknown>; async: true });
 
 export interface Measurement {
   latency: LatencyStats;
@@ -40,7 +35,7 @@ export async function measurePrepared(name: string, prepared: Prepared, timing: 
     });
     bench.add(name, () => prepared.iterate(), {
       // Said outright: otherwise tinybench calls the function once to find out, outside warm-up.
-      async: prepared.async ?? false,
+      async: prepared.async === true,
       beforeAll: (mode) => {
         if (mode === 'run') start = tf.memory().numTensors;
       },

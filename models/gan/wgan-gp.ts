@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdamOptimizer } from '../flat-adam';
 import { deriveSeed, normalTensor } from '../seed';
+import { disposingOnError } from '../step-losses';
 import type { Trainable } from '../types';
 import { REFERENCE_WGAN_GP, type WganGpConfig } from './config';
 import { buildDiscriminator, buildGenerator, generatorAsGenerative, logitsOfBoth, trainableVariables } from './networks';
@@ -55,28 +56,31 @@ export function createWganGp(seed: number, config: WganGpConfig = REFERENCE_WGAN
       const reals = tf.split(batches, config.nCritic) as tf.Tensor4D[];
       const n = reals[0]!.shape[0];
       // The last critic update's losses are reported; earlier ones are disposed.
-      let last: { cLoss?: tf.Scalar; wasserstein?: tf.Scalar; gp?: tf.Scalar } = {};
-      for (let k = 0; k < config.nCritic; k++) {
-        const real = reals[k]!;
-        tf.dispose(Object.values(last));
-        const parts: typeof last = {};
-        parts.cLoss = cOptimizer.minimize(() => {
-          const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'c', k)), { training: true }) as tf.Tensor4D;
-          const [onReal, onFake] = logitsOfBoth(criticOf, real, fake);
-          const distance = tf.sub(tf.mean(onReal), tf.mean(onFake)) as tf.Scalar;
-          const gp = gradientPenalty(criticOf, real, fake, deriveSeed(noiseSeed, 'gp', k));
-          parts.wasserstein = tf.keep(distance);
-          parts.gp = tf.keep(gp);
-          return tf.sub(tf.mul(config.gradientPenalty, gp), distance) as tf.Scalar;
-        }, true, cVars)!;
-        last = parts;
+      const kept: { cLoss?: tf.Scalar; wasserstein?: tf.Scalar; gp?: tf.Scalar } = {};
+      try {
+        return disposingOnError(kept, () => {
+          for (let k = 0; k < config.nCritic; k++) {
+            const real = reals[k]!;
+            tf.dispose(Object.values(kept));
+            kept.cLoss = cOptimizer.minimize(() => {
+              const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'c', k)), { training: true }) as tf.Tensor4D;
+              const [onReal, onFake] = logitsOfBoth(criticOf, real, fake);
+              const distance = tf.sub(tf.mean(onReal), tf.mean(onFake)) as tf.Scalar;
+              const gp = gradientPenalty(criticOf, real, fake, deriveSeed(noiseSeed, 'gp', k));
+              kept.wasserstein = tf.keep(distance);
+              kept.gp = tf.keep(gp);
+              return tf.sub(tf.mul(config.gradientPenalty, gp), distance) as tf.Scalar;
+            }, true, cVars)!;
+          }
+          const gLoss = gOptimizer.minimize(() => {
+            const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'g')), { training: true }) as tf.Tensor4D;
+            return tf.neg(tf.mean(criticOf(fake))) as tf.Scalar;
+          }, true, gVars)!;
+          return { c_loss: kept.cLoss!, g_loss: gLoss, wasserstein: kept.wasserstein!, gp: kept.gp! };
+        });
+      } finally {
+        tf.dispose(reals);
       }
-      const gLoss = gOptimizer.minimize(() => {
-        const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'g')), { training: true }) as tf.Tensor4D;
-        return tf.neg(tf.mean(criticOf(fake))) as tf.Scalar;
-      }, true, gVars)!;
-      tf.dispose(reals);
-      return { c_loss: last.cLoss!, g_loss: gLoss, wasserstein: last.wasserstein!, gp: last.gp! };
     },
     asGenerative: () => generatorAsGenerative('wgan-gp', generator, config.latentDim),
   };

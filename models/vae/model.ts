@@ -7,6 +7,7 @@ import { FlatAdamOptimizer } from '../flat-adam';
 import { seeded } from '../layers';
 import type { GenerativeModel, Trainable } from '../types';
 import { normalTensor } from '../seed';
+import { disposingOnError } from '../step-losses';
 import { REFERENCE_VAE, type VaeConfig } from './config';
 
 export function buildEncoder(config: VaeConfig, seed: number): tf.LayersModel {
@@ -66,19 +67,20 @@ export function createVae(seed: number, config: VaeConfig = REFERENCE_VAE): Trai
     optimizers: { vae: optimizer },
     pixelRange: 'unit',
     step(batch, noiseSeed) {
-      let parts: { kl?: tf.Scalar; mse?: tf.Scalar } = {};
-      const loss = optimizer.minimize(
+      const parts: { kl?: tf.Scalar; mse?: tf.Scalar } = {};
+      const loss = disposingOnError(parts, () => optimizer.minimize(
         () => {
           const [mu, logVar] = splitStats(encoder.apply(batch, { training: true }) as tf.Tensor2D, config.latentDim);
           const eps = normalTensor(mu.shape, noiseSeed);
           const z = tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), eps)) as tf.Tensor2D;
           const out = vaeLoss(batch, decoder.apply(z, { training: true }) as tf.Tensor4D, mu, logVar, config.alpha);
-          parts = { kl: tf.keep(out.kl), mse: tf.keep(out.mse) };
+          parts.kl = tf.keep(out.kl);
+          parts.mse = tf.keep(out.mse);
           return out.loss;
         },
         true,
         weights,
-      )!;
+      )!);
       return { loss, kl: parts.kl!, mse: parts.mse! };
     },
     asGenerative: () => vaeGenerative(encoder, decoder, config.latentDim),
