@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FlatAdamOptimizer } from '../flat-adam';
 import { deriveSeed, normalTensor } from '../seed';
+import { disposingOnError } from '../step-losses';
 import type { Trainable } from '../types';
 import { REFERENCE_DCGAN, type DcganConfig } from './config';
 import { buildDiscriminator, buildGenerator, generatorAsGenerative, logitsOfBoth, trainableVariables } from './networks';
@@ -29,10 +30,10 @@ export function createDcgan(seed: number, config: DcganConfig = REFERENCE_DCGAN)
         const [realLogits, fakeLogits] = logitsOfBoth((x) => discriminator.apply(x, { training: true }) as tf.Tensor, real, fake);
         return tf.add(bce(realLogits, 1), bce(fakeLogits, 0)) as tf.Scalar;
       }, true, dVars)!;
-      const gLoss = gOptimizer.minimize(() => {
+      const gLoss = disposingOnError({ dLoss }, () => gOptimizer.minimize(() => {
         const fake = generator.apply(normalTensor([n, config.latentDim], deriveSeed(noiseSeed, 'g')), { training: true }) as tf.Tensor4D;
         return bce(discriminator.apply(fake, { training: true }) as tf.Tensor, 1);
-      }, true, gVars)!;
+      }, true, gVars)!);
       return { d_loss: dLoss, g_loss: gLoss };
     },
     asGenerative: () => generatorAsGenerative('dcgan', generator, config.latentDim),
