@@ -16,7 +16,7 @@
  * native backends; on `tensorflow-gpu` (its variables on the GPU) it is untested, like that backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NativeBackend } from './native-backend';
+import { float32Attr, type NativeBackend } from './native-backend';
 
 /** TensorFlow's ResourceHandle::ANONYMOUS_NAME: a variable owned by its handle, freed with it. */
 const ANONYMOUS_VARIABLE = 'cd2c89b7-88b7-44c8-ad83-06c2a9158347';
@@ -47,7 +47,7 @@ export class NativeAdam {
     const attrs = [
       { name: 'container', type: TF_ATTR_STRING, value: '' },
       { name: 'shared_name', type: TF_ATTR_STRING, value: ANONYMOUS_VARIABLE },
-      this.dtypeAttr(),
+      float32Attr(backend, 'dtype'),
       { name: 'shape', type: TF_ATTR_SHAPE, value: [size] },
     ];
     this.handles = [0, 1, 2].map(() => tf.keep(backend.executeSingleOutput('VarHandleOp', attrs, [])));
@@ -59,14 +59,13 @@ export class NativeAdam {
    */
   update(state: AdamState, gradient: tf.Tensor, accBeta1: tf.Tensor, accBeta2: tf.Tensor, h: AdamHyperparameters): AdamState {
     const { backend, handles } = this;
-    const dtype = [this.dtypeAttr()];
+    const dtype = [float32Attr(backend, 'dtype')];
     return tf.tidy(() => {
       [state.params, state.firstMoment, state.secondMoment].forEach((value, i) => backend.executeMultipleOutputs('AssignVariableOp', dtype, [handles[i]!, value], 0));
       state.params.dispose(); // so that the kernel updates its buffer in place instead of copying it
       const epsilon = tf.mul(tf.sqrt(tf.sub(1, accBeta2)), h.epsilon);
       const scalars = [accBeta1, accBeta2, tf.scalar(h.learningRate), tf.scalar(h.beta1), tf.scalar(h.beta2), epsilon];
-      const { TF_ATTR_TYPE, TF_FLOAT } = backend.binding;
-      backend.executeMultipleOutputs('ResourceApplyAdam', [{ name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT }], [...handles, ...scalars, gradient], 0);
+      backend.executeMultipleOutputs('ResourceApplyAdam', [float32Attr(backend)], [...handles, ...scalars, gradient], 0);
       const [params, firstMoment, secondMoment] = handles.map((handle) => backend.executeSingleOutput('ReadVariableOp', dtype, [handle]));
       return { params: params!, firstMoment: firstMoment!, secondMoment: secondMoment! };
     });
@@ -74,10 +73,5 @@ export class NativeAdam {
 
   dispose(): void {
     tf.dispose(this.handles);
-  }
-
-  private dtypeAttr() {
-    const { TF_ATTR_TYPE, TF_FLOAT } = this.backend.binding;
-    return { name: 'dtype', type: TF_ATTR_TYPE, value: TF_FLOAT };
   }
 }

@@ -20,6 +20,11 @@ export interface NativeBackend {
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.TensorInfo[], numOutputs: number): tf.Tensor[];
 }
 
+/** An op's type attribute (`T`, or `dtype` for the variable ops) set to float32. */
+export function float32Attr(backend: NativeBackend, name = 'T'): OpAttr {
+  return { name, type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_FLOAT };
+}
+
 export function isNativeBackend(backend: unknown): backend is NativeBackend {
   const b = backend as Partial<NativeBackend> | null;
   return typeof b?.executeSingleOutput === 'function' && typeof b.executeMultipleOutputs === 'function';

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BatchNormalization } from '@tensorflow/tfjs-layers/dist/layers/normalization';
-import { NATIVE_BACKEND as NATIVE, type NativeBackend } from './native-backend';
+import { float32Attr, NATIVE_BACKEND as NATIVE, type NativeBackend } from './native-backend';
 
 const BATCH_NORM_TRAINING = 'NativeBatchNormTraining';
 const BATCH_NORM_TRAINING_GRAD = 'NativeBatchNormTrainingGrad';
@@ -25,9 +25,9 @@ interface BatchNormTrainingAttrs {
 }
 
 function batchNormAttrs(backend: NativeBackend, epsilon: number) {
-  const { TF_ATTR_TYPE, TF_ATTR_FLOAT, TF_ATTR_STRING, TF_ATTR_BOOL, TF_FLOAT } = backend.binding;
+  const { TF_ATTR_FLOAT, TF_ATTR_STRING, TF_ATTR_BOOL } = backend.binding;
   return [
-    { name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT },
+    float32Attr(backend),
     { name: 'epsilon', type: TF_ATTR_FLOAT, value: epsilon },
     { name: 'data_format', type: TF_ATTR_STRING, value: 'NHWC' },
     { name: 'is_training', type: TF_ATTR_BOOL, value: true },

@@ -17,7 +17,7 @@
  * 0.89–0.93×, DCGAN 0.85–0.86×, WGAN-GP 0.83–0.97× (harness/bench/README.md).
  */
 import * as tf from '@tensorflow/tfjs';
-import { NATIVE_BACKEND as NATIVE, type NativeBackend } from './native-backend';
+import { float32Attr, NATIVE_BACKEND as NATIVE, type NativeBackend } from './native-backend';
 
 /** Results with at most this many channels run in Eigen (measured faster up to 4, slower at 32). */
 export const EIGEN_MAX_CHANNELS = 4;
@@ -34,9 +34,9 @@ export function runsInEigen(convInfo: tf.backend_util.Conv2DInfo): boolean {
 }
 
 function conv2dBackpropInputEigen(dy: tf.TensorInfo, filter: tf.TensorInfo, convInfo: tf.backend_util.Conv2DInfo, backend: NativeBackend): tf.Tensor {
-  const { TF_ATTR_TYPE, TF_ATTR_INT, TF_ATTR_STRING, TF_ATTR_BOOL, TF_FLOAT } = backend.binding;
+  const { TF_ATTR_INT, TF_ATTR_STRING, TF_ATTR_BOOL } = backend.binding;
   const attrs = [
-    { name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT },
+    float32Attr(backend),
     { name: 'strides', type: TF_ATTR_INT, value: [1, convInfo.strideHeight, convInfo.strideWidth, 1] },
     { name: 'use_cudnn_on_gpu', type: TF_ATTR_BOOL, value: true },
     { name: 'padding', type: TF_ATTR_STRING, value: 'EXPLICIT' },

@@ -18,7 +18,7 @@
  * keep tfjs's own.
  */
 import * as tf from '@tensorflow/tfjs';
-import { NATIVE_BACKEND as NATIVE, type NativeBackend } from './native-backend';
+import { float32Attr, NATIVE_BACKEND as NATIVE, type NativeBackend } from './native-backend';
 
 const RELU_GRAD = 'NativeReluGrad';
 const LEAKY_RELU_GRAD = 'NativeLeakyReluGrad';
@@ -26,9 +26,9 @@ const LEAKY_RELU_GRAD = 'NativeLeakyReluGrad';
 /** Runs TensorFlow ops on float32 tensors through the native backend. */
 function nativeOps(backend: unknown) {
   const native = backend as NativeBackend;
-  const { TF_ATTR_TYPE, TF_ATTR_FLOAT, TF_FLOAT } = native.binding;
+  const { TF_ATTR_FLOAT } = native.binding;
   return (name: string, inputs: tf.TensorInfo[], alpha?: number) =>
-    native.executeSingleOutput(name, [{ name: 'T', type: TF_ATTR_TYPE, value: TF_FLOAT }, ...(alpha === undefined ? [] : [{ name: 'alpha', type: TF_ATTR_FLOAT, value: alpha }])], inputs);
+    native.executeSingleOutput(name, [float32Attr(native), ...(alpha === undefined ? [] : [{ name: 'alpha', type: TF_ATTR_FLOAT, value: alpha }])], inputs);
 }
 
 function registerKernels(): void {
