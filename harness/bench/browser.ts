@@ -121,9 +121,9 @@ export async function runBrowserBackend(
       const info = await tab.evaluate((b) => (globalThis as unknown as { benchPage: { init(b: string): Promise<PageInfo> } }).benchPage.init(b), backend);
       return { tab, info };
     };
-    const first = await openTab();
-    const { info } = first;
-    await first.tab.close();
+    // The first tab tells the device and whether the backend starts at all; the first task runs in it.
+    let spare: { tab: Page; info: PageInfo } | undefined = await openTab();
+    const { info } = spare;
     const device = rendererLabel(info.renderer);
     if (!info.ok) return skipAll(device, info.reason ?? 'backend unavailable');
     const rowCtx: RowContext = { backend, device, peak: o.peak };
@@ -149,7 +149,8 @@ export async function runBrowserBackend(
       // Its own init (and WebGPU's check) must pass too.
       let tab: Page | undefined;
       try {
-        const opened = await openTab();
+        const opened = spare ?? (await openTab());
+        spare = undefined;
         tab = opened.tab;
         if (!opened.info.ok) {
           rows.push(skippedRow(def, rowCtx, opened.info.reason ?? 'backend unavailable in this tab'));
