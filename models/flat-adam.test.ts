@@ -159,6 +159,72 @@ describe('on the native backend: ResourceApplyAdam', () => {
     spy.mockRestore();
   });
 
+  test('keeps the moments and parameters in TensorFlow between steps: only the gradients are concatenated and nothing is assigned', () => {
+    const vars = variables('native-resident');
+    const flat = new FlatAdamOptimizer(0.01);
+    train(flat, vars, 1);
+    const backend = tf.backend() as unknown as { executeSingleOutput: (name: string) => unknown; executeMultipleOutputs: (name: string) => unknown };
+    const single = jest.spyOn(backend, 'executeSingleOutput');
+    const multiple = jest.spyOn(backend, 'executeMultipleOutputs');
+    try {
+      train(flat, vars, 2, 1);
+      const names = [...single.mock.calls, ...multiple.mock.calls].map(([name]) => name);
+      expect(names.filter((name) => name === 'ConcatV2')).toHaveLength(2);
+      expect(names.filter((name) => name === 'AssignVariableOp')).toHaveLength(0);
+      expect(names.filter((name) => name === 'ReadVariableOp')).toHaveLength(2);
+    } finally {
+      single.mockRestore();
+      multiple.mockRestore();
+    }
+  });
+
+  test('variables changed between steps are loaded again', () => {
+    const [a, b] = [variables('native-ref-reload'), variables('native-reload')];
+    const start = snapshot(a);
+    const [reference, flat] = [tf.train.adam(0.01, 0.5, 0.9), new FlatAdamOptimizer(0.01, 0.5, 0.9)];
+    train(reference, a, 2);
+    train(flat, b, 2);
+    [a, b].forEach((vars) => vars[1]!.assign(tf.fill(vars[1]!.shape, 0.3)));
+    train(reference, a, 2, 2);
+    train(flat, b, 2, 2);
+    expect(relativeToMovement(snapshot(b), snapshot(a), start)).toBeLessThan(1e-5);
+    flat.dispose();
+  });
+
+  test('a step or getWeights on another backend is an error that says why, and changes nothing', async () => {
+    const vars = variables('native-elsewhere');
+    const flat = new FlatAdamOptimizer(0.01);
+    train(flat, vars, 1);
+    const before = snapshot(vars);
+    try {
+      await useBackend('cpu');
+      expect(() => train(flat, vars, 1, 1)).toThrow(/moments are in TensorFlow.*active backend is 'cpu'/);
+      await expect(flat.getWeights()).rejects.toThrow(/switch back, or move the state with getWeights/);
+    } finally {
+      await useBackend('tensorflow');
+    }
+    expect(snapshot(vars)).toEqual(before);
+    train(flat, vars, 1, 1);
+    expect(snapshot(vars)).not.toEqual(before);
+    flat.dispose();
+  });
+
+  test('getWeights reads the moments from TensorFlow in tf.train.adam’s format', async () => {
+    const [a, b] = [variables('native-ref-state'), variables('native-state')];
+    const [reference, flat] = [tf.train.adam(0.01, 0.5, 0.9), new FlatAdamOptimizer(0.01, 0.5, 0.9)];
+    train(reference, a, 3);
+    train(flat, b, 3);
+    const [expected, actual] = await Promise.all([reference.getWeights(), flat.getWeights()]);
+    expect(actual.map((w) => w.name.replace('native-state', 'native-ref-state'))).toEqual(expected.map((w) => w.name));
+    actual.slice(1).forEach((w, i) => {
+      const want = expected[i + 1]!.tensor.dataSync();
+      const scale = Math.max(...want.map(Math.abs));
+      w.tensor.dataSync().forEach((value, j) => expect(Math.abs(value - want[j]!)).toBeLessThan(1e-4 * scale));
+    });
+    tf.dispose([...expected, ...actual].map((w) => w.tensor));
+    flat.dispose();
+  });
+
   test('dispose releases the scratch resource variables with the moments', () => {
     const vars = variables('native-dispose');
     const before = tf.memory().numTensors;

@@ -5,15 +5,18 @@
  * binding's per-kernel cost. Here the moments live in two flat variables and each step is one
  * concat of the gradients and one of the variables, the update, and one split. On the native
  * backend the update is TensorFlow's fused ResourceApplyAdam (native-adam.ts: tfjs's Adam up to
- * float32 rounding, tested); elsewhere it is tfjs's arithmetic op for op, so weights are
- * bit-identical to `tf.train.adam` (tested). Alternating steps in one process: 0.91–0.95× the VAE
- * step time with tfjs's arithmetic (12 variables), then 0.91–0.92× that with ResourceApplyAdam.
+ * float32 rounding, tested), and the moments and flat parameters stay in TensorFlow between
+ * steps: the variables are concatenated again only when something else assigned them. Elsewhere
+ * it is tfjs's arithmetic op for op, so weights are bit-identical to `tf.train.adam` (tested).
+ * Alternating steps in one process: 0.91–0.95× the VAE step time with tfjs's arithmetic (12
+ * variables), then 0.91–0.92× that with ResourceApplyAdam, then 0.95–1.00× that with the state
+ * kept in TensorFlow (the same bits).
  * `getWeights`/`setWeights` use tf.train.adam's per-variable names and order, so checkpoints are
  * interchangeable with it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { isNativeBackend } from './native-backend';
-import { NativeAdam, type AdamHyperparameters, type AdamState } from './native-adam';
+import { isNativeBackend, type NativeBackend } from './native-backend';
+import { NativeAdam, type AdamHyperparameters } from './native-adam';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
@@ -43,16 +46,22 @@ function bindByPosition(layout: Layout, given: readonly NamedTensor[]): void {
 
 const flatten = (tensors: readonly tf.Tensor[]) => tf.concat(tensors.map((t) => tf.reshape(t, [-1])));
 
+/** Whether each variable still holds the data it held when `dataIds` were taken (assign replaces it). */
+const unchanged = (variables: readonly tf.Variable[], dataIds: readonly object[] | undefined) =>
+  dataIds !== undefined && variables.every((v, i) => v.dataId === dataIds[i]);
+
 export class FlatAdamOptimizer extends tf.Optimizer {
   /** β₁ᵗ and β₂ᵗ, accumulated by multiplication (saved as they are by models/checkpoint.ts). */
   readonly accBeta1: tf.Variable;
   readonly accBeta2: tf.Variable;
   private readonly epsilon: number;
   private layout?: Layout;
+  /** The moments, here or, from the first step on the native backend, in `native`. */
   private firstMoment?: tf.Variable;
   private secondMoment?: tf.Variable;
-  /** Scratch resource variables for ResourceApplyAdam, made at the first step on the native backend. */
   private native?: NativeAdam;
+  /** The variables' data after the last native step: while they hold it, `native` has their values. */
+  private nativeParams?: readonly object[];
 
   constructor(
     private readonly learningRate: number,
@@ -80,28 +89,47 @@ export class FlatAdamOptimizer extends tf.Optimizer {
       throw new Error(`FlatAdamOptimizer: expected gradients for ${layout.names.length} variables, found ${given.length}`);
     }
     const total = layout.sizes.reduce((a, b) => a + b, 0);
-    this.firstMoment ??= tf.zeros([total]).variable(false);
-    this.secondMoment ??= tf.zeros([total]).variable(false);
-    const [m, v] = [this.firstMoment, this.secondMoment];
     const variables = layout.names.map((name) => tf.engine().registeredVariables[name]!);
     const backend = tf.backend();
     tf.tidy(() => {
-      const state: AdamState = { params: flatten(variables), firstMoment: m, secondMoment: v };
       const gradient = flatten(gradients);
-      const updated = isNativeBackend(backend)
-        ? (this.native ??= new NativeAdam(backend, total)).update(state, gradient, this.accBeta1, this.accBeta2, this.hyperparameters())
-        : this.tfjsUpdate(state, gradient);
-      m.assign(updated.firstMoment);
-      v.assign(updated.secondMoment);
-      tf.split(updated.params, layout.sizes).forEach((part, i) => variables[i]!.assign(tf.reshape(part, layout.shapes[i]!)));
+      const params = isNativeBackend(backend) ? this.nativeUpdate(backend, variables, gradient, total) : this.tfjsUpdate(variables, gradient, total);
+      tf.split(params, layout.sizes).forEach((part, i) => variables[i]!.assign(tf.reshape(part, layout.shapes[i]!)));
       this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
       this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
     });
+    if (this.native) this.nativeParams = variables.map((v) => v.dataId);
     this.incrementIterations();
   }
 
+  private nativeUpdate(backend: NativeBackend, variables: readonly tf.Variable[], gradient: tf.Tensor, total: number): tf.Tensor {
+    if (!this.native) {
+      const [m, v] = this.tfjsMoments(total);
+      this.native = new NativeAdam(backend, m, v);
+      this.firstMoment = this.secondMoment = undefined;
+    }
+    const params = unchanged(variables, this.nativeParams) ? undefined : flatten(variables);
+    return this.native.update(params, gradient, this.accBeta1, this.accBeta2, this.hyperparameters());
+  }
+
+  /** The moments as tfjs variables. */
+  private tfjsMoments(total: number): [tf.Variable, tf.Variable] {
+    this.assertNoNativeState();
+    this.firstMoment ??= tf.zeros([total]).variable(false);
+    this.secondMoment ??= tf.zeros([total]).variable(false);
+    return [this.firstMoment, this.secondMoment];
+  }
+
+  /** tfjs-node makes its tensors on the active backend, so TensorFlow's state can only be read while it is active. */
+  private assertNoNativeState(): void {
+    if (this.native && !isNativeBackend(tf.backend())) {
+      throw new Error(`FlatAdamOptimizer: its moments are in TensorFlow (it stepped on the native backend), but the active backend is '${tf.getBackend()}'; switch back, or move the state with getWeights there and setWeights on an optimiser for '${tf.getBackend()}'`);
+    }
+  }
+
   /** tfjs's Adam arithmetic, op for op: tf.train.adam's bits. */
-  private tfjsUpdate({ params, firstMoment: m, secondMoment: v }: AdamState, gradient: tf.Tensor): AdamState {
+  private tfjsUpdate(variables: readonly tf.Variable[], gradient: tf.Tensor, total: number): tf.Tensor {
+    const [m, v] = this.tfjsMoments(total);
     return tf.tidy(() => {
       const oneMinusAccBeta1 = tf.sub(1, this.accBeta1);
       const oneMinusAccBeta2 = tf.sub(1, this.accBeta2);
@@ -110,7 +138,9 @@ export class FlatAdamOptimizer extends tf.Optimizer {
       const biasCorrectedFirstMoment = tf.div(firstMoment, oneMinusAccBeta1);
       const biasCorrectedSecondMoment = tf.div(secondMoment, oneMinusAccBeta2);
       const step = tf.mul(tf.div(biasCorrectedFirstMoment, tf.add(tf.sqrt(biasCorrectedSecondMoment), this.epsilon)), -this.learningRate);
-      return { params: tf.add(step, params), firstMoment, secondMoment };
+      m.assign(firstMoment);
+      v.assign(secondMoment);
+      return tf.add(step, flatten(variables));
     });
   }
 
@@ -121,11 +151,14 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   /** New tensors (moments split per variable): the caller disposes them. */
   override async getWeights(): Promise<NamedTensor[]> {
     const iterations = await this.saveIterations();
-    const { layout, firstMoment, secondMoment } = this;
-    if (!layout || !firstMoment || !secondMoment) return [iterations];
-    const perVariable = (flat: tf.Variable, suffix: string) =>
-      tf.tidy(() => tf.split(flat, layout.sizes).map((part, i) => tf.reshape(part, layout.shapes[i]!))).map((tensor, i) => ({ name: `${layout.names[i]}/${suffix}`, tensor }));
-    return [iterations, ...perVariable(firstMoment, 'm'), ...perVariable(secondMoment, 'v')];
+    this.assertNoNativeState();
+    const { layout, native, firstMoment, secondMoment } = this;
+    if (!layout || (!native && (!firstMoment || !secondMoment))) return [iterations];
+    const perVariable = tf.tidy(() =>
+      (native ? native.moments() : [firstMoment!, secondMoment!]).map((flat) => tf.split(flat, layout.sizes).map((part, i) => tf.reshape(part, layout.shapes[i]!))),
+    );
+    const named = (tensors: tf.Tensor[], suffix: string) => tensors.map((tensor, i) => ({ name: `${layout.names[i]}/${suffix}`, tensor }));
+    return [iterations, ...named(perVariable[0]!, 'm'), ...named(perVariable[1]!, 'v')];
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
@@ -154,8 +187,10 @@ export class FlatAdamOptimizer extends tf.Optimizer {
 
   private disposeMoments(): void {
     tf.dispose([this.firstMoment, this.secondMoment].filter((t): t is tf.Variable => t !== undefined));
+    this.firstMoment = this.secondMoment = undefined;
     this.native?.dispose();
     this.native = undefined;
+    this.nativeParams = undefined;
   }
 
   override dispose(): void {
