@@ -8,13 +8,14 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { assertWritableFile } from '../models/atomic-write';
 import { useBackend, type BackendInfo, type BackendName } from '../models/backend';
-import { MODEL_KINDS, type ModelKind } from '../models/types';
 import { applyBaseline, applyReruns, baselineMismatch, loadBaseline, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, busyBaselineRefusal, deviceLabel, loadWarning } from '../harness/bench/environment';
 import { profileTask } from '../harness/bench/op-profile';
 import { detectPeak, readCpuInfo } from '../harness/bench/peak';
-import { runPeer, torchCheck } from '../harness/bench/peer';
+import { alternate, pairedRatio } from '../harness/bench/paired';
+import { PeerOutputError, PeerSession, torchCheck } from '../harness/bench/peer';
+import { latencyFromSamples } from '../harness/bench/stats';
 import { applyPeer, formatReport, judgeGoals, percent, writeReport } from '../harness/bench/report';
 import {
   childRows, completedRow, detectTensorflowGpu, measure, measureInChild, missingKernelReason, missingKernels, probeInChild, skippedRow, taskTiming,
@@ -238,14 +239,41 @@ async function browserRows(backend: BenchBackend, taskCtx: TaskContext, only: st
   return runBrowserBackend(backend as 'webgl' | 'webgpu', taskCtx, { only, peak, timing });
 }
 
-function peerFor(o: BenchCommand, rows: readonly BenchTask[], threads: number, batch: number): PeerSummary {
-  if (o.quick) {
+/**
+ * The PyTorch peer, right after the native steps: for each completed one, blocks of it alternate
+ * with blocks of PyTorch's (paired.ts), so that both see the same machine.
+ */
+async function pairWithPeer(quick: boolean, rows: readonly BenchTask[], taskCtx: TaskContext, only: string[], threads: number, timing: TimingOptions): Promise<PeerSummary> {
+  if (quick) {
     const check = torchCheck();
     return { status: 'skipped', reason: `not run with --quick${check.ok ? '' : `; ${check.reason}`}` };
   }
-  const models = MODEL_KINDS.filter((k) => rows.some((t) => t.group === 'train-step' && t.model === k && t.status === 'completed'));
-  if (models.length) log(`PyTorch peer (${models.join(', ')}) …`);
-  return runPeer({ models: models as ModelKind[], batch, threads, seed: BENCH_DEFAULTS.seed, timeMs: o.time });
+  const completed = new Set(rows.filter((t) => t.status === 'completed').map((t) => t.id));
+  const defs = tasksFor('tensorflow', taskCtx, only).filter((d) => d.group === 'train-step' && d.model && completed.has(taskId(d.name, 'tensorflow')));
+  const models = defs.map((d) => d.model!);
+  if (models.length) log(`PyTorch peer (${models.join(', ')}): starting …`);
+  const started = await PeerSession.start({ models, batch: taskCtx.batch, threads, seed: taskCtx.seed });
+  if (!('session' in started)) return started;
+  const { session, ready } = started;
+  const { rounds, blockIterations } = BENCH_DEFAULTS.peer;
+  try {
+    const tasks = [];
+    for (const def of defs) {
+      const model = def.model!;
+      log(`${taskId(def.name, 'tensorflow')} ⇄ PyTorch, ${rounds} rounds …`);
+      const parameters = ready.parameters[model];
+      if (!parameters) throw new PeerOutputError(`the peer did not build '${model}'`);
+      const { ours, theirs } = await alternate(def.prepare(), (block) => session.time(model, block.iterations, block.timeMs), {
+        rounds, warmup: timing.warmupIterations, block: { iterations: blockIterations, timeMs: timing.timeMs / rounds },
+      });
+      tasks.push({ model, latency: latencyFromSamples(theirs.flat()), parameters, paired: pairedRatio(ours, theirs) });
+    }
+    return { status: 'completed', torch: ready.torch, threads: ready.threads, batch: ready.batch, tasks };
+  } catch (error) {
+    return { status: 'skipped', reason: `peer failed: ${(error as Error).message}` };
+  } finally {
+    session.close();
+  }
 }
 
 export async function runBench(o: BenchCommand): Promise<void> {
@@ -293,14 +321,13 @@ export async function runBench(o: BenchCommand): Promise<void> {
     const label = result.label ?? (result.info && backendLabel(result.info));
     if (label) labels[backend] = label;
     if (backend === 'tensorflow' && result.info) native = result.info;
-    // The peer runs right after the native steps it is compared with: less drift on a shared machine.
-    if (backend === 'tensorflow') peer = peerFor(o, rows, native?.threads ?? startEnv.cpus, batch);
+    if (backend === 'tensorflow') peer = await pairWithPeer(quick, rows, taskCtx, only, native?.threads ?? startEnv.cpus, timing);
   }
   const js = await runJsTasks(taskCtx, { only, timing, peak, cpuModel });
   rows.push(...js.rows);
   failed.push(...js.failed);
 
-  peer ??= peerFor(o, rows, native?.threads ?? startEnv.cpus, batch);
+  peer ??= { status: 'skipped', reason: 'the peer pairs with the tensorflow backend, which was not run' };
   const tasks = applyPeer(rows, peer);
   let report: BenchReport = {
     schema: BENCH_SCHEMA,

@@ -55,14 +55,17 @@ export const BENCH_DEFAULTS = {
   backends: 'tensorflow,tensorflow-gpu,wasm,cpu',
   /**
    * The PyTorch peer: interpreter (env BENCH_PYTHON, else the virtual environment that
-   * `npm run setup:peer` makes, else python3), iterations, whole-run limit.
+   * `npm run setup:peer` makes, else python3); `rounds` alternating blocks per step (paired.ts),
+   * each side at least `blockIterations` steps and the measuring time / `rounds`; the longest wait
+   * for one line from it.
    */
   peer: {
     python: 'python3',
     venvPython: join(ROOT, '.cache', 'torch-venv', 'bin', 'python'),
     script: join(ROOT, 'harness', 'bench', 'peer', 'pytorch_peer.py'),
     warmupIterations: 3,
-    iterations: 10,
+    rounds: 5,
+    blockIterations: 3,
     timeoutMs: 600_000,
   },
   /**

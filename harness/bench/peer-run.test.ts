@@ -1,12 +1,12 @@
 /**
- * The PyTorch peer end to end, where `import torch` works (.ci/run installs it): one step of each
- * reference model in PyTorch, and the same architectures as the tfjs models, checked by their
- * trainable parameters per network.
+ * The PyTorch peer end to end, where `import torch` works (.ci/run installs it): a session with
+ * every reference model, one block of one step each, and the same architectures as the tfjs
+ * models, checked by their trainable parameters per network.
  */
 import { useBackend } from '../../models/backend';
 import { createTrainable } from '../../models/registry';
 import { MODEL_KINDS, type ModelKind } from '../../models/types';
-import { runPeer, torchCheck } from './peer';
+import { PeerSession, torchCheck } from './peer';
 
 const torch = torchCheck();
 
@@ -22,12 +22,15 @@ function tfjsParameters(kind: ModelKind): Record<string, number> {
   return counts;
 }
 
-withTorch('one PyTorch step per model, with the tfjs models’ trainable parameters per network', () => {
-  const peer = runPeer({ models: MODEL_KINDS, batch: 8, threads: 1, seed: 1, iterations: 1, timeMs: 0, warmup: 0 });
-  if (peer.status !== 'completed') throw new Error(`peer did not complete: ${peer.reason}`);
-  expect(peer.tasks.map((t) => t.model)).toEqual([...MODEL_KINDS]);
-  for (const task of peer.tasks) {
-    expect(task.latency.samples).toBe(1);
-    expect(task.parameters).toEqual(tfjsParameters(task.model));
+withTorch('one PyTorch step per model on request, with the tfjs models’ trainable parameters per network', async () => {
+  const started = await PeerSession.start({ models: MODEL_KINDS, batch: 8, threads: 1, seed: 1, warmup: 0 });
+  if (!('session' in started)) throw new Error(`peer did not start: ${started.reason}`);
+  try {
+    for (const model of MODEL_KINDS) {
+      expect(started.ready.parameters[model]).toEqual(tfjsParameters(model));
+      expect(await started.session.time(model, 1, 0)).toHaveLength(1);
+    }
+  } finally {
+    started.session.close();
   }
 });

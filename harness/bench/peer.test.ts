@@ -1,38 +1,89 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BENCH_DEFAULTS } from './defaults';
-import { PEER_SCHEMA, PeerOutputError, parsePeerOutput, peerPython } from './peer';
+import { PEER_SCHEMA, PeerOutputError, PeerSession, parseReadyLine, parseSamplesLine, peerPython } from './peer';
 import { latencyFromSamples } from './stats';
 
-const line = (doc: object) => `${JSON.stringify({ schema: PEER_SCHEMA, ...doc })}\n`;
+const line = (doc: object) => JSON.stringify({ schema: PEER_SCHEMA, ...doc });
+const ready = { status: 'ready', torch: '2.5.1+cpu', threads: 2, batch: 64, models: [{ model: 'vae', parameters: { encoder: 5, decoder: 7 } }] };
 
-describe('parsePeerOutput', () => {
-  test('reads the completed document from the last line, with statistics from the samples', () => {
-    const out = 'warning: something\n' + line({ status: 'completed', torch: '2.5.1+cpu', threads: 2, batch: 64, tasks: [{ model: 'vae', samples_ms: [10, 12, 11] }] });
-    const peer = parsePeerOutput(out);
-    expect(peer).toEqual({ status: 'completed', torch: '2.5.1+cpu', threads: 2, batch: 64, tasks: [{ model: 'vae', latency: latencyFromSamples([10, 12, 11]) }] });
-    if (peer.status === 'completed') expect(peer.tasks[0]!.latency).toMatchObject({ mean: 11, p50: 11, samples: 3 });
+describe('parseReadyLine and parseSamplesLine', () => {
+  test('a ready line gives torch, threads, batch and the parameters per model', () => {
+    expect(parseReadyLine(line(ready))).toEqual({ status: 'ready', torch: '2.5.1+cpu', threads: 2, batch: 64, parameters: { vae: { encoder: 5, decoder: 7 } } });
   });
-  test('parameter counts per network are kept when the peer reports them', () => {
-    const peer = parsePeerOutput(line({ status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'vae', samples_ms: [1], parameters: { encoder: 5, decoder: 7 } }] }));
-    expect(peer.status === 'completed' && peer.tasks[0]!.parameters).toEqual({ encoder: 5, decoder: 7 });
-  });
-  test('a skipped document keeps its reason', () => {
-    expect(parsePeerOutput(line({ status: 'skipped', reason: 'torch not installed (ModuleNotFoundError)' }))).toEqual({
+  test('a skipped line keeps its reason', () => {
+    expect(parseReadyLine(line({ status: 'skipped', reason: 'torch not installed (ModuleNotFoundError)' }))).toEqual({
       status: 'skipped', reason: 'torch not installed (ModuleNotFoundError)',
     });
   });
   test.each([
-    ['nothing', '', /printed nothing/],
     ['a non-JSON line', 'Traceback (most recent call last):', /not JSON/],
-    ['another schema', `${JSON.stringify({ schema: 'x', status: 'skipped', reason: 'r' })}`, /schema/],
-    ['an unknown model', line({ status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'gan', samples_ms: [1] }] }), /model/],
-    ['empty samples', line({ status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'vae', samples_ms: [] }] }), /samples_ms/],
-    ['a negative sample', line({ status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'vae', samples_ms: [-1] }] }), /non-negative/],
-    ['a missing thread count', line({ status: 'completed', torch: '2', batch: 64, tasks: [] }), /threads/],
+    ['another schema', JSON.stringify({ schema: 'vae-vs-gan/bench-peer@1', status: 'skipped', reason: 'r' }), /schema/],
+    ['an unknown model', line({ ...ready, models: [{ model: 'gan', parameters: {} }] }), /model/],
+    ['a missing thread count', line({ ...ready, threads: undefined }), /threads/],
     ['an unknown status', line({ status: 'running' }), /status/],
-    ['a fractional parameter count', line({ status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'vae', samples_ms: [1], parameters: { encoder: 1.5 } }] }), /parameters/],
-  ])('rejects %s', (_what, out, message) => {
-    expect(() => parsePeerOutput(out)).toThrow(PeerOutputError);
-    expect(() => parsePeerOutput(out)).toThrow(message);
+    ['a fractional parameter count', line({ ...ready, models: [{ model: 'vae', parameters: { encoder: 1.5 } }] }), /parameters/],
+  ])('the first line: rejects %s', (_what, out, message) => {
+    expect(() => parseReadyLine(out)).toThrow(PeerOutputError);
+    expect(() => parseReadyLine(out)).toThrow(message);
+  });
+  test('an answer gives its samples; one for another model, or with no or negative samples, is an error', () => {
+    expect(parseSamplesLine(JSON.stringify({ model: 'vae', samples_ms: [10, 12] }), 'vae')).toEqual([10, 12]);
+    expect(() => parseSamplesLine(JSON.stringify({ model: 'dcgan', samples_ms: [1] }), 'vae')).toThrow(/expected 'vae'/);
+    expect(() => parseSamplesLine(JSON.stringify({ model: 'vae', samples_ms: [] }), 'vae')).toThrow(/samples_ms/);
+    expect(() => parseSamplesLine(JSON.stringify({ model: 'vae', samples_ms: [-1] }), 'vae')).toThrow(/non-negative/);
+  });
+});
+
+describe('PeerSession, with a fake peer in Node', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fake-peer-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** A peer that prints `first`, then answers each request with `answer` (or exits after `answers` requests). */
+  const fake = (name: string, first: string, answers = Infinity) => {
+    const script = join(dir, `${name}.js`);
+    writeFileSync(script, `
+      console.log('a library saying hello');
+      console.log(${JSON.stringify(first)});
+      let left = ${Number.isFinite(answers) ? answers : -1};
+      require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => {
+        if (left === 0) { console.error('fake peer: out of answers'); process.exit(4); }
+        left--;
+        const r = JSON.parse(l);
+        console.log(JSON.stringify({ model: r.model, samples_ms: Array.from({ length: r.iterations }, (_, i) => 10 + i) }));
+      });`);
+    return { python: process.execPath, script };
+  };
+  const options = { models: ['vae'] as const, batch: 64, threads: 2, seed: 1, timeoutMs: 20_000 };
+
+  test('starts on the ready line (other output skipped), answers blocks in order, and closes', async () => {
+    const started = await PeerSession.start({ ...options, ...fake('ok', line(ready)) });
+    if (!('session' in started)) throw new Error(`did not start: ${started.reason}`);
+    expect(started.ready.parameters).toEqual({ vae: { encoder: 5, decoder: 7 } });
+    expect(await started.session.time('vae', 2, 0)).toEqual([10, 11]);
+    expect(await started.session.time('vae', 3, 0)).toEqual([10, 11, 12]);
+    started.session.close();
+  });
+
+  test('a peer without torch is a skipped start with its reason', async () => {
+    expect(await PeerSession.start({ ...options, ...fake('skipped', line({ status: 'skipped', reason: 'torch not installed (ImportError)' })) })).toEqual({
+      status: 'skipped', reason: 'torch not installed (ImportError)',
+    });
+  });
+
+  test('a peer that cannot start, or prints garbage, is a skipped start that says why', async () => {
+    const missing = await PeerSession.start({ ...options, python: join(dir, 'no-such-python') });
+    expect(missing).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/peer failed .*no-such-python.*(ENOENT|exited)/) });
+    const garbage = await PeerSession.start({ ...options, ...fake('garbage', '{not json') });
+    expect(garbage).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/not JSON/) });
+  });
+
+  test('a peer that exits mid-session fails the next block with its exit status and last words', async () => {
+    const started = await PeerSession.start({ ...options, ...fake('dies', line(ready), 1) });
+    if (!('session' in started)) throw new Error(`did not start: ${started.reason}`);
+    await started.session.time('vae', 1, 0);
+    await expect(started.session.time('vae', 1, 0)).rejects.toThrow(/peer exited \(status 4\): fake peer: out of answers/);
+    started.session.close();
   });
 });
 

@@ -1,18 +1,18 @@
 /**
- * Runs the PyTorch peer (peer/pytorch_peer.py) in a child process and reads its JSON line.
- * The peer is optional: without torch the summary is `skipped` with the reason, and the table says
- * 'peer: torch not installed'.
+ * The PyTorch peer (peer/pytorch_peer.py) as a session in a child process: it builds and warms up
+ * the models, says it is ready, then times blocks of steps on request, so that the bench can
+ * alternate them with its own (paired.ts). The peer is optional: without torch the session does
+ * not start and the summary is `skipped` with the reason ('peer: torch not installed').
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { REFERENCE_DCGAN, REFERENCE_WGAN_GP } from '../../models/gan/config';
 import { MODEL_KINDS, type ModelKind } from '../../models/types';
 import { REFERENCE_VAE } from '../../models/vae/config';
 import { BENCH_DEFAULTS } from './defaults';
-import { latencyFromSamples } from './stats';
-import type { PeerSummary } from './types';
 
-export const PEER_SCHEMA = 'vae-vs-gan/bench-peer@1';
+export const PEER_SCHEMA = 'vae-vs-gan/bench-peer@2';
 
 export class PeerOutputError extends Error {
   override name = 'PeerOutputError';
@@ -21,47 +21,58 @@ export class PeerOutputError extends Error {
 function parameterCounts(value: unknown, i: number): Record<string, number> {
   const counts = value as Record<string, unknown>;
   if (counts === null || typeof counts !== 'object' || Array.isArray(counts) || !Object.values(counts).every((n) => Number.isInteger(n) && (n as number) >= 0)) {
-    throw new PeerOutputError(`peer: tasks[${i}].parameters must map network names to parameter counts`);
+    throw new PeerOutputError(`peer: models[${i}].parameters must map network names to parameter counts`);
   }
   return counts as Record<string, number>;
 }
 
-/** Parses the peer's stdout (its last non-empty line is the JSON document); pure. */
-export function parsePeerOutput(stdout: string): PeerSummary {
-  const line = stdout.trim().split('\n').filter((l) => l.trim()).at(-1);
-  if (!line) throw new PeerOutputError('peer printed nothing');
-  let doc: Record<string, unknown>;
+function jsonObject(line: string): Record<string, unknown> {
+  let doc: unknown;
   try {
-    doc = JSON.parse(line) as Record<string, unknown>;
+    doc = JSON.parse(line);
   } catch {
     throw new PeerOutputError(`peer output is not JSON: ${line.slice(0, 80)}`);
   }
-  if (doc === null || typeof doc !== 'object') throw new PeerOutputError('peer output is not a JSON object');
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new PeerOutputError('peer output is not a JSON object');
+  return doc as Record<string, unknown>;
+}
+
+export type PeerReady =
+  | { status: 'ready'; torch: string; threads: number; batch: number; parameters: Partial<Record<ModelKind, Record<string, number>>> }
+  | { status: 'skipped'; reason: string };
+
+/** The peer's first line: ready (torch, threads, batch, parameters per model) or skipped with a reason; pure. */
+export function parseReadyLine(line: string): PeerReady {
+  const doc = jsonObject(line);
   if (doc.schema !== PEER_SCHEMA) throw new PeerOutputError(`peer schema: expected '${PEER_SCHEMA}', found ${JSON.stringify(doc.schema)}`);
   if (doc.status === 'skipped') {
     if (typeof doc.reason !== 'string') throw new PeerOutputError('peer: skipped without a reason');
     return { status: 'skipped', reason: doc.reason };
   }
-  if (doc.status !== 'completed') throw new PeerOutputError(`peer status: expected completed or skipped, found ${JSON.stringify(doc.status)}`);
+  if (doc.status !== 'ready') throw new PeerOutputError(`peer status: expected ready or skipped, found ${JSON.stringify(doc.status)}`);
   if (typeof doc.torch !== 'string') throw new PeerOutputError('peer: missing torch version');
   for (const key of ['threads', 'batch'] as const) {
     if (typeof doc[key] !== 'number' || !Number.isInteger(doc[key]) || (doc[key] as number) < 1) throw new PeerOutputError(`peer: ${key} must be a positive integer`);
   }
-  if (!Array.isArray(doc.tasks)) throw new PeerOutputError('peer: tasks must be an array');
-  const tasks = doc.tasks.map((t: unknown, i: number) => {
-    const task = t as { model?: unknown; samples_ms?: unknown; parameters?: unknown };
-    if (!(MODEL_KINDS as readonly unknown[]).includes(task?.model)) throw new PeerOutputError(`peer: tasks[${i}].model ${JSON.stringify(task?.model)} is not a model kind`);
-    if (!Array.isArray(task.samples_ms) || task.samples_ms.length === 0 || !task.samples_ms.every((s) => typeof s === 'number')) {
-      throw new PeerOutputError(`peer: tasks[${i}].samples_ms must be a non-empty array of numbers`);
-    }
-    const parameters = task.parameters === undefined ? undefined : parameterCounts(task.parameters, i);
-    try {
-      return { model: task.model as ModelKind, latency: latencyFromSamples(task.samples_ms as number[]), ...(parameters ? { parameters } : {}) };
-    } catch (error) {
-      throw new PeerOutputError(`peer: tasks[${i}]: ${(error as Error).message}`);
-    }
+  if (!Array.isArray(doc.models)) throw new PeerOutputError('peer: models must be an array');
+  const parameters: Partial<Record<ModelKind, Record<string, number>>> = {};
+  doc.models.forEach((m: unknown, i: number) => {
+    const entry = m as { model?: unknown; parameters?: unknown };
+    if (!(MODEL_KINDS as readonly unknown[]).includes(entry?.model)) throw new PeerOutputError(`peer: models[${i}].model ${JSON.stringify(entry?.model)} is not a model kind`);
+    parameters[entry.model as ModelKind] = parameterCounts(entry.parameters, i);
   });
-  return { status: 'completed', torch: doc.torch, threads: doc.threads as number, batch: doc.batch as number, tasks };
+  return { status: 'ready', torch: doc.torch, threads: doc.threads as number, batch: doc.batch as number, parameters };
+}
+
+/** The samples (ms) of the peer's answer to a request for `model`; pure. */
+export function parseSamplesLine(line: string, model: ModelKind): number[] {
+  const doc = jsonObject(line);
+  if (doc.model !== model) throw new PeerOutputError(`peer answered for model ${JSON.stringify(doc.model)}, expected '${model}'`);
+  const samples = doc.samples_ms;
+  if (!Array.isArray(samples) || samples.length === 0 || !samples.every((s) => typeof s === 'number' && Number.isFinite(s) && s >= 0)) {
+    throw new PeerOutputError(`peer: samples_ms for '${model}' must be a non-empty array of non-negative numbers`);
+  }
+  return samples as number[];
 }
 
 export function peerPython(env: Record<string, string | undefined> = process.env, exists: (path: string) => boolean = existsSync): string {
@@ -84,31 +95,97 @@ export interface PeerOptions {
   threads: number;
   seed: number;
   python?: string;
-  /** Per model: at least `iterations` timed steps and `timeMs` of them, after `warmup` steps (defaults in BENCH_DEFAULTS). */
-  iterations?: number;
-  timeMs?: number;
+  /** The peer script (default BENCH_DEFAULTS.peer.script); tests substitute a fake one. */
+  script?: string;
+  /** Untimed steps per model before the peer says it is ready (default BENCH_DEFAULTS.peer.warmupIterations). */
   warmup?: number;
+  /** How long to wait for any one line from the peer (default BENCH_DEFAULTS.peer.timeoutMs). */
+  timeoutMs?: number;
 }
 
-/** Runs the peer once for all `models`; never throws: a failure is a skipped summary. */
-export function runPeer(o: PeerOptions): PeerSummary {
-  // No separate `import torch` check: the script reports a missing torch itself, as 'skipped'.
-  const python = o.python ?? peerPython();
-  if (o.models.length === 0) return { status: 'skipped', reason: 'no training-step task selected' };
-  const config = JSON.stringify({ vae: REFERENCE_VAE, dcgan: REFERENCE_DCGAN, 'wgan-gp': REFERENCE_WGAN_GP });
-  const p = BENCH_DEFAULTS.peer;
-  const r = spawnSync(
-    python,
-    [p.script, '--config', config, '--models', o.models.join(','), '--batch', String(o.batch), '--threads', String(o.threads),
-      '--warmup', String(o.warmup ?? p.warmupIterations), '--iterations', String(o.iterations ?? p.iterations),
-      '--time-ms', String(o.timeMs ?? BENCH_DEFAULTS.timeMs), '--seed', String(o.seed)],
-    { encoding: 'utf8', timeout: p.timeoutMs, maxBuffer: 16 * 1024 * 1024 },
-  );
-  if (r.error) return { status: 'skipped', reason: `peer failed (${python}): ${r.error.message}` };
-  try {
-    return parsePeerOutput(r.stdout ?? '');
-  } catch (error) {
-    const stderr = (r.stderr ?? '').trim().split('\n').at(-1) ?? '';
-    return { status: 'skipped', reason: `peer failed (exit ${r.status}): ${(error as Error).message}${stderr ? `; ${stderr.slice(0, 160)}` : ''}` };
+/** One running peer; `time` asks it for a block of steps. Close it when done. */
+export class PeerSession {
+  private readonly lines: string[] = [];
+  private waiting?: { resolve: (line: string) => void; reject: (error: Error) => void };
+  private ended?: Error;
+  private stderr = '';
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly timeoutMs: number,
+  ) {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (!line.trim().startsWith('{')) return; // anything a library printed
+      if (this.waiting) this.settle((w) => w.resolve(line));
+      else this.lines.push(line);
+    });
+    child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
+    child.on('error', (error) => this.end(new PeerOutputError(`peer failed to start: ${error.message}`)));
+    child.stdin.on('error', (error) => this.end(new PeerOutputError(`peer stopped reading requests: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      const last = this.stderr.trim().split('\n').at(-1) ?? '';
+      this.end(new PeerOutputError(`peer exited (${code === null ? signal : `status ${code}`})${last ? `: ${last.slice(0, 200)}` : ''}`));
+    });
+  }
+
+  /** Starts the peer and waits for its ready line; never throws: a failure is a skipped start. */
+  static async start(o: PeerOptions): Promise<{ session: PeerSession; ready: Extract<PeerReady, { status: 'ready' }> } | Extract<PeerReady, { status: 'skipped' }>> {
+    if (o.models.length === 0) return { status: 'skipped', reason: 'no training-step task selected' };
+    const python = o.python ?? peerPython();
+    const p = BENCH_DEFAULTS.peer;
+    const config = JSON.stringify({ vae: REFERENCE_VAE, dcgan: REFERENCE_DCGAN, 'wgan-gp': REFERENCE_WGAN_GP });
+    const child = spawn(python, [o.script ?? p.script, '--config', config, '--models', o.models.join(','), '--batch', String(o.batch), '--threads', String(o.threads),
+      '--warmup', String(o.warmup ?? p.warmupIterations), '--seed', String(o.seed)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const session = new PeerSession(child, o.timeoutMs ?? p.timeoutMs);
+    try {
+      const ready = parseReadyLine(await session.nextLine());
+      if (ready.status === 'skipped') {
+        session.close();
+        return ready;
+      }
+      return { session, ready };
+    } catch (error) {
+      session.close();
+      return { status: 'skipped', reason: `peer failed (${python}): ${(error as Error).message}` };
+    }
+  }
+
+  /** At least `iterations` steps of `model` and at least `timeMs` of them, timed by the peer. */
+  async time(model: ModelKind, iterations: number, timeMs: number): Promise<number[]> {
+    this.child.stdin.write(`${JSON.stringify({ model, iterations, time_ms: timeMs })}\n`);
+    return parseSamplesLine(await this.nextLine(), model);
+  }
+
+  close(): void {
+    this.child.stdin.end();
+    if (this.child.exitCode === null) setTimeout(() => this.child.kill('SIGKILL'), 5000).unref();
+  }
+
+  private nextLine(): Promise<string> {
+    const buffered = this.lines.shift();
+    if (buffered !== undefined) return Promise.resolve(buffered);
+    if (this.ended) return Promise.reject(this.ended);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.settle((w) => w.reject(new PeerOutputError(`peer said nothing for ${(this.timeoutMs / 1000).toFixed(0)} s`)));
+        this.child.kill('SIGKILL');
+      }, this.timeoutMs);
+      const clear = <T>(f: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        f(v);
+      };
+      this.waiting = { resolve: clear(resolve), reject: clear(reject) };
+    });
+  }
+
+  private settle(f: (waiting: NonNullable<PeerSession['waiting']>) => void): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) f(waiting);
+  }
+
+  private end(error: Error): void {
+    this.ended ??= error;
+    this.settle((w) => w.reject(this.ended!));
   }
 }

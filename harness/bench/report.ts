@@ -7,14 +7,18 @@ import { BENCH_DEFAULTS, PERFORMANCE_GOALS } from './defaults';
 import { validateBenchReport } from './schema';
 import type { BenchReport, BenchTask, CompletedTask, GoalResult, OpProfile, PeerSummary } from './types';
 
-/** tfjs p50 / PyTorch p50 on every completed training step the peer also timed. */
+/**
+ * The ratio to PyTorch on every completed training step the peer also timed: on `tensorflow`, whose
+ * blocks alternated with the peer's, the paired ratio; elsewhere p50 / the peer's p50.
+ */
 export function applyPeer(tasks: readonly BenchTask[], peer: PeerSummary): BenchTask[] {
   if (peer.status !== 'completed') return [...tasks];
-  const byModel = new Map(peer.tasks.map((t) => [t.model, t.latency.p50]));
+  const byModel = new Map(peer.tasks.map((t) => [t.model, t]));
   return tasks.map((t) => {
     if (t.status !== 'completed' || t.group !== 'train-step' || !t.model) return t;
-    const p50 = byModel.get(t.model);
-    return p50 ? { ...t, peerRatio: t.latency.p50 / p50 } : t;
+    const theirs = byModel.get(t.model);
+    if (!theirs) return t;
+    return { ...t, peerRatio: t.backend === 'tensorflow' ? theirs.paired.ratio : t.latency.p50 / theirs.latency.p50 };
   });
 }
 
@@ -34,7 +38,7 @@ export function judgeGoals(tasks: readonly BenchTask[], peer: PeerSummary): Goal
       return {
         task: t.name,
         backend: t.backend,
-        goal: 'no slower than PyTorch CPU (p50 ratio ≤ 1)',
+        goal: 'no slower than PyTorch CPU (paired ratio ≤ 1)',
         measuredMs: c?.latency.p50 ?? null,
         met: peer.status === 'completed' && ratio !== null ? ratio <= 1 : null,
       };
@@ -94,6 +98,15 @@ function formatProfile(t: CompletedTask & { profile: OpProfile }): string {
     `TensorFlow ops ${p.opMs.toFixed(1)} ms (${share(p.opMs)}, ${Math.round(p.ops)} ops) + outside ops ${p.outsideMs.toFixed(1)} ms (${share(p.outsideMs)}); ${ops}`;
 }
 
+function peerLines(peer: PeerSummary): string[] {
+  if (peer.status !== 'completed') return [`peer: ${peer.reason}`];
+  const rounds = peer.tasks.map((t) => `${t.model} ${t.paired.ratio.toFixed(2)}× (${t.paired.min.toFixed(2)}–${t.paired.max.toFixed(2)}, ${t.paired.rounds} rounds; PyTorch p50 ${fmt(t.latency.p50)} ms)`);
+  return [
+    `peer: PyTorch ${peer.torch}, ${peer.threads} threads, batch ${peer.batch}; vs PyTorch (> 1: slower) on tensorflow = median over rounds of alternating blocks of (tfjs median step ÷ PyTorch median step), elsewhere tfjs p50 ÷ PyTorch p50`,
+    ...(rounds.length ? [`peer rounds: ${rounds.join('; ')}`] : []),
+  ];
+}
+
 const HEADER = ['task', 'backend', 'ms/iter p50 ± rme', 'samples', 'throughput', 'GFLOP/s', '% peak', 'vs PyTorch', 'vs baseline'];
 
 /** The table plus the lines that explain it (peak formula, peer, baseline, tensors, goals). */
@@ -109,9 +122,7 @@ export function formatReport(report: BenchReport, notes: readonly string[] = [])
   const out = [line(HEADER), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line), ''];
   out.push(`ms/iter: tinybench latency per iteration (a training step at batch ${report.settings.batch}; ${BENCH_DEFAULTS.sampleBatch} images for sampling), warm-up excluded; rme = 95 % margin of the mean.`);
   out.push(`FLOPs: exact per-op count of conv/transposed-conv/dense work (harness/bench/flops.ts); ${report.peak.formula}.`);
-  out.push(report.peer.status === 'completed'
-    ? `peer: PyTorch ${report.peer.torch}, ${report.peer.threads} threads, batch ${report.peer.batch}; vs PyTorch = tfjs p50 / PyTorch p50 (> 1: slower)`
-    : `peer: ${report.peer.reason}`);
+  out.push(...peerLines(report.peer));
   if (report.baseline) {
     const r = report.baseline.regressions;
     out.push(`baseline: ${report.baseline.path} (${report.baseline.createdAt}, ${report.baseline.commit.slice(0, 12)}); ratio = mean / baseline mean, ` +

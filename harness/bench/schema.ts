@@ -151,7 +151,14 @@ export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchR
     string(peer.reason, `${source}.peer.reason`);
   } else {
     string(peer.torch, `${source}.peer.torch`);
-    array(peer.tasks, `${source}.peer.tasks`).forEach((t, i) => checkLatency(object(t, `${source}.peer.tasks[${i}]`).latency, `${source}.peer.tasks[${i}].latency`));
+    array(peer.tasks, `${source}.peer.tasks`).forEach((t, i) => {
+      const path = `${source}.peer.tasks[${i}]`;
+      const task = object(t, path);
+      checkLatency(task.latency, `${path}.latency`);
+      const paired = object(task.paired, `${path}.paired`);
+      for (const key of ['ratio', 'min', 'max'] as const) number(paired[key], `${path}.paired.${key}`, 0);
+      number(paired.rounds, `${path}.paired.rounds`, 1);
+    });
   }
   nullable((b, p) => {
     const o = object(b, p);

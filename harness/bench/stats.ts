@@ -8,8 +8,8 @@ import type { LatencyStats } from './types';
 
 /**
  * Two-sided 95 % t critical values for 1…30 degrees of freedom, as tinybench's table; beyond 30,
- * 1.96 (tinybench's table goes on, 2.04 at 31 down to 1.96): up to 4 % narrower there. The peer
- * takes 10 samples (9 degrees of freedom), inside the table.
+ * 1.96 (tinybench's table goes on, 2.04 at 31 down to 1.96): up to 4 % narrower there. The peer's
+ * blocks of one step, pooled, hold 15 samples or more (five rounds of at least three).
  */
 const T_95 = [
   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,

@@ -11,7 +11,7 @@
  */
 import type { ModelKind } from '../../models/types';
 
-export const BENCH_SCHEMA = 'vae-vs-gan/bench@1';
+export const BENCH_SCHEMA = 'vae-vs-gan/bench@2';
 export const BASELINE_SCHEMA = 'vae-vs-gan/bench-baseline@1';
 
 /** What a task times. */
@@ -110,7 +110,11 @@ export interface CompletedTask extends TaskBase {
   gflops: number | null;
   /** gflops / peak.gflops, as a fraction; null without flops or without a known peak (0). */
   peakShare: number | null;
-  /** tfjs p50 / PyTorch p50 for the same step (> 1: slower than PyTorch); null without a peer figure. */
+  /**
+   * Our step time over PyTorch's for the same step (> 1: slower than PyTorch): on `tensorflow` the
+   * paired ratio (median over alternating rounds, PeerTask.paired); elsewhere p50 / PyTorch's p50.
+   * null without a peer figure.
+   */
   peerRatio: number | null;
   /** null when --compare was not asked or the baseline has no such task. */
   baseline: BaselineComparison | null;
@@ -182,12 +186,22 @@ export interface BenchEnvironment {
   backends: Partial<Record<BenchBackend, BackendLabel>>;
 }
 
-/** One model's step time from the PyTorch peer (harness/bench/peer/pytorch_peer.py). */
+/** Our step time over the peer's, per round of alternating blocks (paired.ts): their median and range. */
+export interface PairedRatio {
+  ratio: number;
+  min: number;
+  max: number;
+  rounds: number;
+}
+
+/** One model's step time from the PyTorch peer (harness/bench/peer/pytorch_peer.py), all its blocks together. */
 export interface PeerTask {
   model: ModelKind;
   latency: LatencyStats;
-  /** Trainable parameters per network, named as in tfjs (e.g. encoder, decoder), when the peer reports them. */
-  parameters?: Record<string, number>;
+  /** Trainable parameters per network, named as in tfjs (e.g. encoder, decoder). */
+  parameters: Record<string, number>;
+  /** Against the native (`tensorflow`) step, whose blocks alternated with the peer's. */
+  paired: PairedRatio;
 }
 
 export type PeerSummary =

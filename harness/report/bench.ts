@@ -41,7 +41,7 @@ export function benchToData(report: BenchReport): BenchData {
     ` (metrics/compute-metrics: ${evaluation.iterations} iterations after ${evaluation.warmupIterations})` +
     (s.quick ? ', quick smoke run (too few samples to compare)' : '');
   const peer = report.peer.status === 'completed'
-    ? `PyTorch ${report.peer.torch}, ${report.peer.threads} threads, batch ${report.peer.batch}; ratio = tfjs p50 / PyTorch p50`
+    ? `PyTorch ${report.peer.torch}, ${report.peer.threads} threads, batch ${report.peer.batch}; ratio on tensorflow = median over rounds of alternating blocks (tfjs median step ÷ PyTorch's), elsewhere tfjs p50 ÷ PyTorch p50`
     : `PyTorch peer skipped: ${report.peer.reason}`;
   const baseline = report.baseline
     ? `${report.baseline.path} (${report.baseline.createdAt}, commit ${report.baseline.commit}); ratio = mean / baseline mean` +

@@ -14,18 +14,23 @@ uses Keras' eps 1e-3 and momentum 0.99 (PyTorch momentum 0.01).
 Gradients are only computed for the network being updated (the other one's parameters are
 frozen for that step), as tfjs's variableGrads does.
 
-Output: one JSON line on stdout,
-  {"schema": "vae-vs-gan/bench-peer@1", "status": "completed", "torch": "2.x", "threads": 2,
-   "batch": 64, "tasks": [{"model": "vae", "samples_ms": [...], "parameters": {"encoder": n, ...}}, ...]}
+A session: the bench starts the peer, which builds and warms up the requested models and prints
+one JSON line,
+  {"schema": "vae-vs-gan/bench-peer@2", "status": "ready", "torch": "2.x", "threads": 2, "batch": 64,
+   "models": [{"model": "vae", "parameters": {"encoder": n, "decoder": n}}, ...]}
 (parameters: trainable parameters per network, named as in tfjs, to check the architectures match)
-or, without torch, {"schema": ..., "status": "skipped", "reason": "..."} with exit status 3.
+or, without torch, {"schema": ..., "status": "skipped", "reason": "..."} and exit status 3. Then,
+for each request line on stdin, {"model": "vae", "iterations": 3, "time_ms": 500}, it times that
+many steps and at least that long, and answers {"model": "vae", "samples_ms": [...]}. The bench
+alternates these blocks with its own (harness/bench/paired.ts), so that both see the same machine.
+It exits at the end of stdin.
 """
 import argparse
 import json
 import sys
 import time
 
-SCHEMA = "vae-vs-gan/bench-peer@1"
+SCHEMA = "vae-vs-gan/bench-peer@2"
 
 
 def emit(doc):
@@ -39,9 +44,7 @@ def parse_args(argv):
     p.add_argument("--models", default="vae,dcgan,wgan-gp")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, required=True)
-    p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--iterations", type=int, default=10, help="at least this many timed steps")
-    p.add_argument("--time-ms", type=float, default=0.0, help="and at least this long (as tinybench's time option)")
+    p.add_argument("--warmup", type=int, default=3, help="untimed steps per model before the ready line")
     p.add_argument("--seed", type=int, default=1)
     return p.parse_args(argv)
 
@@ -179,15 +182,25 @@ def make_steps(torch, nn, F, configs, n):
     return {"vae": vae, "dcgan": dcgan, "wgan-gp": wgan_gp}
 
 
-def time_steps(step, warmup, iterations, time_ms):
-    for _ in range(warmup):
-        step()
+def time_steps(step, iterations, time_ms):
     samples = []
     while len(samples) < iterations or sum(samples) < time_ms:
         start = time.perf_counter()
         step()
         samples.append((time.perf_counter() - start) * 1000.0)
     return samples
+
+
+def serve(steps, lines):
+    """Answers each request line with the samples of that block of steps."""
+    for line in lines:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        model = request["model"]
+        if model not in steps:
+            raise SystemExit(f"request: model '{model}' was not built (built: {', '.join(steps)})")
+        emit({"model": model, "samples_ms": time_steps(steps[model], int(request["iterations"]), float(request["time_ms"]))})
 
 
 def main(argv):
@@ -206,16 +219,19 @@ def main(argv):
         torch.set_num_interop_threads(1)
     except RuntimeError:
         pass
-    steps = make_steps(torch, nn, F, configs, args.batch)
-    tasks = []
+    makers = make_steps(torch, nn, F, configs, args.batch)
+    steps, models = {}, []
     for model in [m for m in args.models.split(",") if m]:
-        if model not in steps:
-            raise SystemExit(f"--models: unknown model '{model}' (expected {', '.join(steps)})")
-        step, networks = steps[model]()
-        parameters = {name: sum(p.numel() for p in net.parameters()) for name, net in networks.items()}
-        tasks.append({"model": model, "samples_ms": time_steps(step, args.warmup, args.iterations, args.time_ms), "parameters": parameters})
-    emit({"schema": SCHEMA, "status": "completed", "torch": torch.__version__, "threads": torch.get_num_threads(),
-          "batch": args.batch, "tasks": tasks})
+        if model not in makers:
+            raise SystemExit(f"--models: unknown model '{model}' (expected {', '.join(makers)})")
+        step, networks = makers[model]()
+        for _ in range(args.warmup):
+            step()
+        steps[model] = step
+        models.append({"model": model, "parameters": {name: sum(p.numel() for p in net.parameters()) for name, net in networks.items()}})
+    emit({"schema": SCHEMA, "status": "ready", "torch": torch.__version__, "threads": torch.get_num_threads(),
+          "batch": args.batch, "models": models})
+    serve(steps, sys.stdin)
     return 0
 
 
