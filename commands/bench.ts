@@ -13,9 +13,8 @@ import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, busyBaselineRefusal, deviceLabel, loadWarning } from '../harness/bench/environment';
 import { profileTask } from '../harness/bench/op-profile';
 import { detectPeak, readCpuInfo } from '../harness/bench/peak';
-import { alternate, pairedRatio } from '../harness/bench/paired';
-import { PeerOutputError, PeerSession, torchCheck } from '../harness/bench/peer';
-import { latencyFromSamples } from '../harness/bench/stats';
+import { pairWithPeer, type PairedRun } from '../harness/bench/paired';
+import { torchCheck } from '../harness/bench/peer';
 import { applyPeer, formatReport, judgeGoals, percent, writeReport } from '../harness/bench/report';
 import {
   childRows, completedRow, detectTensorflowGpu, measure, measureInChild, missingKernelReason, missingKernels, probeInChild, skippedRow, taskTiming,
@@ -239,41 +238,20 @@ async function browserRows(backend: BenchBackend, taskCtx: TaskContext, only: st
   return runBrowserBackend(backend as 'webgl' | 'webgpu', taskCtx, { only, peak, timing });
 }
 
-/**
- * The PyTorch peer, right after the native steps: for each completed one, blocks of it alternate
- * with blocks of PyTorch's (paired.ts), so that both see the same machine.
- */
-async function pairWithPeer(quick: boolean, rows: readonly BenchTask[], taskCtx: TaskContext, only: string[], threads: number, timing: TimingOptions): Promise<PeerSummary> {
+/** The PyTorch peer, right after the native steps, each paired with it (paired.ts). */
+async function peerAfterNativeSteps(quick: boolean, rows: readonly BenchTask[], taskCtx: TaskContext, only: string[], threads: number, timing: TimingOptions): Promise<PairedRun> {
   if (quick) {
     const check = torchCheck();
-    return { status: 'skipped', reason: `not run with --quick${check.ok ? '' : `; ${check.reason}`}` };
+    return { peer: { status: 'skipped', reason: `not run with --quick${check.ok ? '' : `; ${check.reason}`}` }, notes: [], failed: [] };
   }
   const completed = new Set(rows.filter((t) => t.status === 'completed').map((t) => t.id));
   const defs = tasksFor('tensorflow', taskCtx, only).filter((d) => d.group === 'train-step' && d.model && completed.has(taskId(d.name, 'tensorflow')));
-  const models = defs.map((d) => d.model!);
-  if (models.length) log(`PyTorch peer (${models.join(', ')}): starting …`);
-  const started = await PeerSession.start({ models, batch: taskCtx.batch, threads, seed: taskCtx.seed });
-  if (!('session' in started)) return started;
-  const { session, ready } = started;
+  if (!defs.length) return { peer: { status: 'skipped', reason: 'no tensorflow training step completed in this run' }, notes: [], failed: [] };
+  log(`PyTorch peer (${defs.map((d) => d.model).join(', ')}): starting …`);
   const { rounds, blockIterations } = BENCH_DEFAULTS.peer;
-  try {
-    const tasks = [];
-    for (const def of defs) {
-      const model = def.model!;
-      log(`${taskId(def.name, 'tensorflow')} ⇄ PyTorch, ${rounds} rounds …`);
-      const parameters = ready.parameters[model];
-      if (!parameters) throw new PeerOutputError(`the peer did not build '${model}'`);
-      const { ours, theirs } = await alternate(def.prepare(), (block) => session.time(model, block.iterations, block.timeMs), {
-        rounds, warmup: timing.warmupIterations, block: { iterations: blockIterations, timeMs: timing.timeMs / rounds },
-      });
-      tasks.push({ model, latency: latencyFromSamples(theirs.flat()), parameters, paired: pairedRatio(ours, theirs) });
-    }
-    return { status: 'completed', torch: ready.torch, threads: ready.threads, batch: ready.batch, tasks };
-  } catch (error) {
-    return { status: 'skipped', reason: `peer failed: ${(error as Error).message}` };
-  } finally {
-    session.close();
-  }
+  return pairWithPeer(defs, { batch: taskCtx.batch, threads, seed: taskCtx.seed }, {
+    rounds, warmup: timing.warmupIterations, block: { iterations: blockIterations, timeMs: timing.timeMs / rounds }, log,
+  });
 }
 
 export async function runBench(o: BenchCommand): Promise<void> {
@@ -321,7 +299,12 @@ export async function runBench(o: BenchCommand): Promise<void> {
     const label = result.label ?? (result.info && backendLabel(result.info));
     if (label) labels[backend] = label;
     if (backend === 'tensorflow' && result.info) native = result.info;
-    if (backend === 'tensorflow') peer = await pairWithPeer(quick, rows, taskCtx, only, native?.threads ?? startEnv.cpus, timing);
+    if (backend === 'tensorflow') {
+      const paired = await peerAfterNativeSteps(quick, rows, taskCtx, only, native?.threads ?? startEnv.cpus, timing);
+      peer = paired.peer;
+      runNotes.push(...paired.notes);
+      failed.push(...paired.failed);
+    }
   }
   const js = await runJsTasks(taskCtx, { only, timing, peak, cpuModel });
   rows.push(...js.rows);

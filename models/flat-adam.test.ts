@@ -112,6 +112,22 @@ describe('on the native backend: ResourceApplyAdam', () => {
     await useBackend('tensorflow');
   });
 
+  interface NativeSpy {
+    executeSingleOutput(name: string, ...rest: unknown[]): unknown;
+    executeMultipleOutputs(name: string, ...rest: unknown[]): unknown;
+  }
+  /** The TensorFlow ops `run` executes, by name. */
+  const recordOps = (run: () => void): string[] => {
+    const backend = tf.backend() as unknown as NativeSpy;
+    const spies = [jest.spyOn(backend, 'executeSingleOutput'), jest.spyOn(backend, 'executeMultipleOutputs')];
+    try {
+      run();
+      return spies.flatMap((spy) => spy.mock.calls.map(([name]) => name as string));
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+  };
+
   /** Largest difference between two snapshots, relative to how far `reference` moved from `start`. */
   const relativeToMovement = (actual: number[][], reference: number[][], start: number[][]) => {
     const worst = (f: (i: number, j: number) => number) => Math.max(...reference.flatMap((row, i) => row.map((_, j) => f(i, j))));
@@ -163,19 +179,11 @@ describe('on the native backend: ResourceApplyAdam', () => {
     const vars = variables('native-resident');
     const flat = new FlatAdamOptimizer(0.01);
     train(flat, vars, 1);
-    const backend = tf.backend() as unknown as { executeSingleOutput: (name: string) => unknown; executeMultipleOutputs: (name: string) => unknown };
-    const single = jest.spyOn(backend, 'executeSingleOutput');
-    const multiple = jest.spyOn(backend, 'executeMultipleOutputs');
-    try {
-      train(flat, vars, 2, 1);
-      const names = [...single.mock.calls, ...multiple.mock.calls].map(([name]) => name);
-      expect(names.filter((name) => name === 'ConcatV2')).toHaveLength(2);
-      expect(names.filter((name) => name === 'AssignVariableOp')).toHaveLength(0);
-      expect(names.filter((name) => name === 'ReadVariableOp')).toHaveLength(2);
-    } finally {
-      single.mockRestore();
-      multiple.mockRestore();
-    }
+    const names = recordOps(() => train(flat, vars, 2, 1));
+    expect(names.filter((name) => name === 'ConcatV2')).toHaveLength(2);
+    expect(names.filter((name) => name === 'AssignVariableOp')).toHaveLength(0);
+    expect(names.filter((name) => name === 'ReadVariableOp')).toHaveLength(2);
+    flat.dispose();
   });
 
   test('variables changed between steps are loaded again', () => {
@@ -196,6 +204,7 @@ describe('on the native backend: ResourceApplyAdam', () => {
     const flat = new FlatAdamOptimizer(0.01);
     train(flat, vars, 1);
     const before = snapshot(vars);
+    const tensors = tf.memory().numTensors;
     try {
       await useBackend('cpu');
       expect(() => train(flat, vars, 1, 1)).toThrow(/moments are in TensorFlow.*active backend is 'cpu'/);
@@ -204,8 +213,70 @@ describe('on the native backend: ResourceApplyAdam', () => {
       await useBackend('tensorflow');
     }
     expect(snapshot(vars)).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensors);
     train(flat, vars, 1, 1);
     expect(snapshot(vars)).not.toEqual(before);
+    flat.dispose();
+  });
+
+  test('reloading the variables every step gives the same bits as keeping them in TensorFlow', () => {
+    const [a, b] = [variables('native-kept'), variables('native-reloaded')];
+    const [kept, reloaded] = [new FlatAdamOptimizer(0.01), new FlatAdamOptimizer(0.01)];
+    for (let s = 0; s < 4; s++) {
+      train(kept, a, 1, s);
+      b.forEach((v) => v.assign(tf.tidy(() => tf.mul(v, 1)))); // same values, new data: reloaded
+      train(reloaded, b, 1, s);
+    }
+    expect(snapshot(b)).toEqual(snapshot(a));
+    [kept, reloaded].forEach((o) => o.dispose());
+  });
+
+  test('tensors that shared TensorFlow’s buffers before a step keep their values (aligned sizes, so the split can share)', async () => {
+    // 32, 16 and 16 floats: every part starts 64-byte aligned, where TensorFlow's split may return views.
+    const vars = [[4, 8], [16], [2, 2, 4]].map((shape, i) => tf.variable(tf.tensor(normalArray(tf.util.sizeFromShape(shape), 40 + i), shape), true, `native-aligned_${i}`));
+    const flat = new FlatAdamOptimizer(0.01);
+    train(flat, vars, 2);
+    const kept = vars.map((v) => v.clone());
+    const moments = await flat.getWeights();
+    const [keptBefore, momentsBefore] = [snapshot(kept), moments.map((w) => Array.from(w.tensor.dataSync()))];
+    train(flat, vars, 1, 2);
+    expect(snapshot(kept)).toEqual(keptBefore);
+    expect(moments.map((w) => Array.from(w.tensor.dataSync()))).toEqual(momentsBefore);
+    expect(snapshot(vars)).not.toEqual(keptBefore);
+    tf.dispose([...kept, ...moments.map((w) => w.tensor), ...vars]);
+    flat.dispose();
+  });
+
+  test('state taken out with getWeights and put back with setWeights continues the same optimiser', async () => {
+    const [a, b] = [variables('native-ref-roundtrip'), variables('native-roundtrip')];
+    const start = snapshot(a);
+    const [reference, flat] = [new FlatAdamOptimizer(0.01, 0.5, 0.9), new FlatAdamOptimizer(0.01, 0.5, 0.9)];
+    train(reference, a, 2);
+    train(flat, b, 2);
+    const state = await flat.getWeights();
+    await flat.setWeights(state);
+    tf.dispose(state.map((w) => w.tensor));
+    train(reference, a, 2, 2);
+    train(flat, b, 2, 2);
+    expect(relativeToMovement(snapshot(b), snapshot(a), start)).toBeLessThan(1e-5);
+    [reference, flat].forEach((o) => o.dispose());
+  });
+
+  test('after a step that failed once the kernel had run, the next one loads the variables again', () => {
+    const vars = variables('native-failed');
+    const flat = new FlatAdamOptimizer(0.01);
+    train(flat, vars, 1);
+    const backend = tf.backend() as unknown as NativeSpy;
+    const original = backend.executeSingleOutput.bind(backend);
+    const failing = jest.spyOn(backend, 'executeSingleOutput').mockImplementation((name: string, ...rest: unknown[]) => {
+      if (name === 'ReadVariableOp') throw new Error('read failed');
+      return original(name, ...rest);
+    });
+    expect(() => train(flat, vars, 1, 1)).toThrow('read failed');
+    failing.mockRestore();
+    const names = recordOps(() => train(flat, vars, 1, 2));
+    expect(names.filter((name) => name === 'ConcatV2')).toHaveLength(2);
+    expect(names.filter((name) => name === 'AssignVariableOp')).toHaveLength(1);
     flat.dispose();
   });
 

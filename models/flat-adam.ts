@@ -6,11 +6,12 @@
  * concat of the gradients and one of the variables, the update, and one split. On the native
  * backend the update is TensorFlow's fused ResourceApplyAdam (native-adam.ts: tfjs's Adam up to
  * float32 rounding, tested), and the moments and flat parameters stay in TensorFlow between
- * steps: the variables are concatenated again only when something else assigned them. Elsewhere
- * it is tfjs's arithmetic op for op, so weights are bit-identical to `tf.train.adam` (tested).
+ * steps, so only the gradients are concatenated, and the variables again only when something
+ * else assigned them. Elsewhere it is tfjs's arithmetic op for op, so weights are bit-identical
+ * to `tf.train.adam` (tested).
  * Alternating steps in one process: 0.91–0.95× the VAE step time with tfjs's arithmetic (12
- * variables), then 0.91–0.92× that with ResourceApplyAdam, then 0.95–1.00× that with the state
- * kept in TensorFlow (the same bits).
+ * variables), then 0.91–0.92× that with ResourceApplyAdam; keeping the state in TensorFlow
+ * measured 0.95–1.00× (VAE) and within noise for the GANs (the same bits).
  * `getWeights`/`setWeights` use tf.train.adam's per-variable names and order, so checkpoints are
  * interchangeable with it.
  */
@@ -105,10 +106,12 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   private nativeUpdate(backend: NativeBackend, variables: readonly tf.Variable[], gradient: tf.Tensor, total: number): tf.Tensor {
     if (!this.native) {
       const [m, v] = this.tfjsMoments(total);
-      this.native = new NativeAdam(backend, m, v);
       this.firstMoment = this.secondMoment = undefined;
+      this.native = new NativeAdam(backend, m, v);
     }
     const params = unchanged(variables, this.nativeParams) ? undefined : flatten(variables);
+    // Until this step has put its results into the variables, TensorFlow's parameters are ahead of them.
+    this.nativeParams = undefined;
     return this.native.update(params, gradient, this.accBeta1, this.accBeta2, this.hyperparameters());
   }
 
@@ -150,8 +153,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
 
   /** New tensors (moments split per variable): the caller disposes them. */
   override async getWeights(): Promise<NamedTensor[]> {
-    const iterations = await this.saveIterations();
     this.assertNoNativeState();
+    const iterations = await this.saveIterations();
     const { layout, native, firstMoment, secondMoment } = this;
     if (!layout || (!native && (!firstMoment || !secondMoment))) return [iterations];
     const perVariable = tf.tidy(() =>

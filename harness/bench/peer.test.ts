@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DEFAULTS } from './defaults';
 import { PEER_SCHEMA, PeerOutputError, PeerSession, parseReadyLine, parseSamplesLine, peerPython } from './peer';
 import { latencyFromSamples } from './stats';
+import { readyLine, writeFakePeer } from './test-fixtures';
 
 const line = (doc: object) => JSON.stringify({ schema: PEER_SCHEMA, ...doc });
 const ready = { status: 'ready', torch: '2.5.1+cpu', threads: 2, batch: 64, models: [{ model: 'vae', parameters: { encoder: 5, decoder: 7 } }] };
@@ -28,45 +29,44 @@ describe('parseReadyLine and parseSamplesLine', () => {
     expect(() => parseReadyLine(out)).toThrow(PeerOutputError);
     expect(() => parseReadyLine(out)).toThrow(message);
   });
-  test('an answer gives its samples; one for another model, or with no or negative samples, is an error', () => {
-    expect(parseSamplesLine(JSON.stringify({ model: 'vae', samples_ms: [10, 12] }), 'vae')).toEqual([10, 12]);
-    expect(() => parseSamplesLine(JSON.stringify({ model: 'dcgan', samples_ms: [1] }), 'vae')).toThrow(/expected 'vae'/);
-    expect(() => parseSamplesLine(JSON.stringify({ model: 'vae', samples_ms: [] }), 'vae')).toThrow(/samples_ms/);
-    expect(() => parseSamplesLine(JSON.stringify({ model: 'vae', samples_ms: [-1] }), 'vae')).toThrow(/non-negative/);
+  test('an answer gives its samples; one to another request or model, or with no or negative samples, is an error', () => {
+    expect(parseSamplesLine(JSON.stringify({ id: 3, model: 'vae', samples_ms: [10, 12] }), 'vae', 3)).toEqual([10, 12]);
+    expect(() => parseSamplesLine(JSON.stringify({ id: 3, model: 'dcgan', samples_ms: [1] }), 'vae', 3)).toThrow(/expected request 3 for 'vae'/);
+    expect(() => parseSamplesLine(JSON.stringify({ id: 2, model: 'vae', samples_ms: [1] }), 'vae', 3)).toThrow(/answered request 2/);
+    expect(() => parseSamplesLine(JSON.stringify({ id: 3, model: 'vae', samples_ms: [] }), 'vae', 3)).toThrow(/samples_ms/);
+    expect(() => parseSamplesLine(JSON.stringify({ id: 3, model: 'vae', samples_ms: [-1] }), 'vae', 3)).toThrow(/non-negative/);
   });
 });
 
 describe('PeerSession, with a fake peer in Node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fake-peer-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  /** A peer that prints `first`, then answers each request with `answer` (or exits after `answers` requests). */
-  const fake = (name: string, first: string, answers = Infinity) => {
-    const script = join(dir, `${name}.js`);
-    writeFileSync(script, `
-      console.log('a library saying hello');
-      console.log(${JSON.stringify(first)});
-      let left = ${Number.isFinite(answers) ? answers : -1};
-      require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => {
-        if (left === 0) { console.error('fake peer: out of answers'); process.exit(4); }
-        left--;
-        const r = JSON.parse(l);
-        console.log(JSON.stringify({ model: r.model, samples_ms: Array.from({ length: r.iterations }, (_, i) => 10 + i) }));
-      });`);
-    return { python: process.execPath, script };
-  };
   const options = { models: ['vae'] as const, batch: 64, threads: 2, seed: 1, timeoutMs: 20_000 };
-
-  test('starts on the ready line (other output skipped), answers blocks in order, and closes', async () => {
-    const started = await PeerSession.start({ ...options, ...fake('ok', line(ready)) });
+  /** Runs `use` on a started session and closes it, whatever happens. */
+  const withSession = async (fake: { python: string; script: string }, use: (session: PeerSession) => Promise<void>, timeoutMs = options.timeoutMs) => {
+    const started = await PeerSession.start({ ...options, ...fake, timeoutMs });
     if (!('session' in started)) throw new Error(`did not start: ${started.reason}`);
-    expect(started.ready.parameters).toEqual({ vae: { encoder: 5, decoder: 7 } });
-    expect(await started.session.time('vae', 2, 0)).toEqual([10, 11]);
-    expect(await started.session.time('vae', 3, 0)).toEqual([10, 11, 12]);
-    started.session.close();
+    try {
+      await use(started.session);
+    } finally {
+      await started.session.close(500);
+    }
+  };
+
+  test('starts on the ready line (other output skipped), and answers blocks in order', async () => {
+    const started = await PeerSession.start({ ...options, ...writeFakePeer(dir, 'ok', readyLine()) });
+    if (!('session' in started)) throw new Error(`did not start: ${started.reason}`);
+    expect(started.ready.parameters).toEqual({ vae: { vae_net: 5 } });
+    try {
+      expect(await started.session.time('vae', 2, 0)).toEqual([10, 11]);
+      expect(await started.session.time('vae', 3, 0)).toEqual([10, 11, 12]);
+    } finally {
+      await started.session.close();
+    }
   });
 
   test('a peer without torch is a skipped start with its reason', async () => {
-    expect(await PeerSession.start({ ...options, ...fake('skipped', line({ status: 'skipped', reason: 'torch not installed (ImportError)' })) })).toEqual({
+    expect(await PeerSession.start({ ...options, ...writeFakePeer(dir, 'skipped', line({ status: 'skipped', reason: 'torch not installed (ImportError)' })) })).toEqual({
       status: 'skipped', reason: 'torch not installed (ImportError)',
     });
   });
@@ -74,16 +74,30 @@ describe('PeerSession, with a fake peer in Node', () => {
   test('a peer that cannot start, or prints garbage, is a skipped start that says why', async () => {
     const missing = await PeerSession.start({ ...options, python: join(dir, 'no-such-python') });
     expect(missing).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/peer failed .*no-such-python.*(ENOENT|exited)/) });
-    const garbage = await PeerSession.start({ ...options, ...fake('garbage', '{not json') });
+    const garbage = await PeerSession.start({ ...options, ...writeFakePeer(dir, 'garbage', '{not json') });
     expect(garbage).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/not JSON/) });
   });
 
   test('a peer that exits mid-session fails the next block with its exit status and last words', async () => {
-    const started = await PeerSession.start({ ...options, ...fake('dies', line(ready), 1) });
+    await withSession(writeFakePeer(dir, 'dies', readyLine(), 1), async (session) => {
+      await session.time('vae', 1, 0);
+      await expect(session.time('vae', 1, 0)).rejects.toThrow(/peer exited \(status 4\): fake peer: out of answers/);
+    });
+  });
+
+  test('a peer that says nothing in time is killed and the block fails; a second request while one waits is refused', async () => {
+    await withSession(writeFakePeer(dir, 'silent', readyLine(), 'never'), async (session) => {
+      const first = session.time('vae', 1, 0);
+      await expect(session.time('vae', 1, 0)).rejects.toThrow(/already waiting/);
+      await expect(first).rejects.toThrow(/said nothing for 0.3 s \(killed\)/);
+    }, 300);
+  });
+
+  test('close ends a peer that ignores the end of its input', async () => {
+    const started = await PeerSession.start({ ...options, ...writeFakePeer(dir, 'stubborn', readyLine(), 'never') });
     if (!('session' in started)) throw new Error(`did not start: ${started.reason}`);
-    await started.session.time('vae', 1, 0);
-    await expect(started.session.time('vae', 1, 0)).rejects.toThrow(/peer exited \(status 4\): fake peer: out of answers/);
-    started.session.close();
+    await started.session.close(200);
+    await expect(started.session.time('vae', 1, 0)).rejects.toThrow(/peer exited \(SIGKILL\)|stopped reading/);
   });
 });
 

@@ -64,10 +64,12 @@ export function parseReadyLine(line: string): PeerReady {
   return { status: 'ready', torch: doc.torch, threads: doc.threads as number, batch: doc.batch as number, parameters };
 }
 
-/** The samples (ms) of the peer's answer to a request for `model`; pure. */
-export function parseSamplesLine(line: string, model: ModelKind): number[] {
+/** The samples (ms) of the peer's answer to request `id` for `model`; pure. */
+export function parseSamplesLine(line: string, model: ModelKind, id: number): number[] {
   const doc = jsonObject(line);
-  if (doc.model !== model) throw new PeerOutputError(`peer answered for model ${JSON.stringify(doc.model)}, expected '${model}'`);
+  if (doc.id !== id || doc.model !== model) {
+    throw new PeerOutputError(`peer answered request ${JSON.stringify(doc.id)} for model ${JSON.stringify(doc.model)}, expected request ${id} for '${model}'`);
+  }
   const samples = doc.samples_ms;
   if (!Array.isArray(samples) || samples.length === 0 || !samples.every((s) => typeof s === 'number' && Number.isFinite(s) && s >= 0)) {
     throw new PeerOutputError(`peer: samples_ms for '${model}' must be a non-empty array of non-negative numbers`);
@@ -103,12 +105,14 @@ export interface PeerOptions {
   timeoutMs?: number;
 }
 
-/** One running peer; `time` asks it for a block of steps. Close it when done. */
+/** One running peer; `time` asks it for a block of steps, one request at a time. Close it when done. */
 export class PeerSession {
   private readonly lines: string[] = [];
   private waiting?: { resolve: (line: string) => void; reject: (error: Error) => void };
   private ended?: Error;
+  private readonly exited: Promise<void>;
   private stderr = '';
+  private requests = 0;
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -122,15 +126,19 @@ export class PeerSession {
     child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
     child.on('error', (error) => this.end(new PeerOutputError(`peer failed to start: ${error.message}`)));
     child.stdin.on('error', (error) => this.end(new PeerOutputError(`peer stopped reading requests: ${error.message}`)));
-    child.on('close', (code, signal) => {
-      const last = this.stderr.trim().split('\n').at(-1) ?? '';
-      this.end(new PeerOutputError(`peer exited (${code === null ? signal : `status ${code}`})${last ? `: ${last.slice(0, 200)}` : ''}`));
+    this.exited = new Promise((resolve) => {
+      child.on('close', (code, signal) => {
+        const last = this.stderr.trim().split('\n').at(-1) ?? '';
+        this.end(new PeerOutputError(`peer exited (${code === null ? signal : `status ${code}`})${last ? `: ${last.slice(0, 200)}` : ''}`));
+        resolve();
+      });
+      child.on('error', () => resolve());
     });
   }
 
   /** Starts the peer and waits for its ready line; never throws: a failure is a skipped start. */
   static async start(o: PeerOptions): Promise<{ session: PeerSession; ready: Extract<PeerReady, { status: 'ready' }> } | Extract<PeerReady, { status: 'skipped' }>> {
-    if (o.models.length === 0) return { status: 'skipped', reason: 'no training-step task selected' };
+    if (o.models.length === 0) return { status: 'skipped', reason: 'no model to time' };
     const python = o.python ?? peerPython();
     const p = BENCH_DEFAULTS.peer;
     const config = JSON.stringify({ vae: REFERENCE_VAE, dcgan: REFERENCE_DCGAN, 'wgan-gp': REFERENCE_WGAN_GP });
@@ -138,38 +146,50 @@ export class PeerSession {
       '--warmup', String(o.warmup ?? p.warmupIterations), '--seed', String(o.seed)], { stdio: ['pipe', 'pipe', 'pipe'] });
     const session = new PeerSession(child, o.timeoutMs ?? p.timeoutMs);
     try {
-      const ready = parseReadyLine(await session.nextLine());
+      const ready = parseReadyLine(await session.nextLine(session.timeoutMs));
       if (ready.status === 'skipped') {
-        session.close();
+        await session.close();
         return ready;
       }
       return { session, ready };
     } catch (error) {
-      session.close();
+      await session.close();
       return { status: 'skipped', reason: `peer failed (${python}): ${(error as Error).message}` };
     }
   }
 
   /** At least `iterations` steps of `model` and at least `timeMs` of them, timed by the peer. */
   async time(model: ModelKind, iterations: number, timeMs: number): Promise<number[]> {
-    this.child.stdin.write(`${JSON.stringify({ model, iterations, time_ms: timeMs })}\n`);
-    return parseSamplesLine(await this.nextLine(), model);
+    if (this.waiting) throw new PeerOutputError('peer: a request is already waiting for its answer');
+    const id = ++this.requests;
+    this.child.stdin.write(`${JSON.stringify({ id, model, iterations, time_ms: timeMs })}\n`);
+    return parseSamplesLine(await this.nextLine(Math.max(this.timeoutMs, 2 * timeMs)), model, id);
   }
 
-  close(): void {
+  /** Ends the peer's input and waits for it to exit; kills it if it has not within `graceMs`. */
+  async close(graceMs = 5000): Promise<void> {
     this.child.stdin.end();
-    if (this.child.exitCode === null) setTimeout(() => this.child.kill('SIGKILL'), 5000).unref();
+    let timer: NodeJS.Timeout | undefined;
+    const killed = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        resolve();
+      }, graceMs);
+    });
+    await Promise.race([this.exited, killed]);
+    clearTimeout(timer);
+    await this.exited;
   }
 
-  private nextLine(): Promise<string> {
+  private nextLine(timeoutMs: number): Promise<string> {
     const buffered = this.lines.shift();
     if (buffered !== undefined) return Promise.resolve(buffered);
     if (this.ended) return Promise.reject(this.ended);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.settle((w) => w.reject(new PeerOutputError(`peer said nothing for ${(this.timeoutMs / 1000).toFixed(0)} s`)));
+        this.settle((w) => w.reject(new PeerOutputError(`peer said nothing for ${timeoutMs / 1000} s (killed)`)));
         this.child.kill('SIGKILL');
-      }, this.timeoutMs);
+      }, timeoutMs);
       const clear = <T>(f: (v: T) => void) => (v: T) => {
         clearTimeout(timer);
         f(v);

@@ -1,4 +1,7 @@
 /** Small valid documents for the bench's unit tests (no timing is ever asserted). */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PEER_SCHEMA } from './peer';
 import { BASELINE_SCHEMA, BENCH_SCHEMA, type BaselineFile, type BenchReport, type CompletedTask, type LatencyStats, type SkippedTask } from './types';
 
 export function latency(mean: number, rme = 2, samples = 10): LatencyStats {
@@ -60,3 +63,30 @@ export function sampleBaseline(tasks: { id: string; mean: number; rme?: number }
     tasks: tasks.map((t) => ({ id: t.id, latency: latency(t.mean, t.rme ?? 2) })),
   };
 }
+
+/**
+ * A stand-in for peer/pytorch_peer.py, in Node, written to `dir`: prints a library's chatter and
+ * `first`, then answers each request with one sample per iteration (10, 11, …), echoing its id;
+ * after `answers` requests it exits with status 4; with `answers: 'never'` it reads requests but
+ * never answers and ignores the end of its input.
+ */
+export function writeFakePeer(dir: string, name: string, first: string, answers: number | 'never' = Infinity): { python: string; script: string } {
+  const script = join(dir, `${name}.js`);
+  writeFileSync(script, `
+    console.log('a library saying hello');
+    console.log(${JSON.stringify(first)});
+    const never = ${answers === 'never'};
+    if (never) setInterval(() => {}, 1000);
+    let left = ${typeof answers === 'number' && Number.isFinite(answers) ? answers : -1};
+    require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => {
+      if (never) return;
+      if (left === 0) { console.error('fake peer: out of answers'); process.exit(4); }
+      left--;
+      const r = JSON.parse(l);
+      console.log(JSON.stringify({ id: r.id, model: r.model, samples_ms: Array.from({ length: r.iterations }, (_, i) => 10 + i) }));
+    });`);
+  return { python: process.execPath, script };
+}
+
+export const readyLine = (models: string[] = ['vae']) =>
+  JSON.stringify({ schema: PEER_SCHEMA, status: 'ready', torch: '2.5.1+cpu', threads: 2, batch: 64, models: models.map((model) => ({ model, parameters: { [`${model}_net`]: 5 } })) });

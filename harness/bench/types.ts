@@ -12,7 +12,8 @@
 import type { ModelKind } from '../../models/types';
 
 export const BENCH_SCHEMA = 'vae-vs-gan/bench@2';
-export const BASELINE_SCHEMA = 'vae-vs-gan/bench-baseline@1';
+/** @2: a training step's `peerRatio` is the paired ratio (paired.ts); @1's was p50 / the peer's p50, taken minutes apart. */
+export const BASELINE_SCHEMA = 'vae-vs-gan/bench-baseline@2';
 
 /** What a task times. */
 export const TASK_GROUPS = ['train-step', 'sample', 'golden', 'metrics'] as const;

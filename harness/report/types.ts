@@ -257,7 +257,7 @@ export type BenchRow = BenchRowBase &
         gflops?: number;
         /** Achieved / peak FP32 throughput of the machine, as a fraction (0–1). */
         shareOfPeak?: number;
-        /** ms / ms of the PyTorch peer on the same step (below 1: faster than PyTorch). */
+        /** Our step time over the PyTorch peer's (below 1: faster than PyTorch): the paired ratio on tensorflow (harness/bench/paired.ts). */
         ratioToPeer?: number;
         /** ms / ms of the committed baseline (above 1: slower). */
         ratioToBaseline?: number;

@@ -20,8 +20,9 @@ one JSON line,
    "models": [{"model": "vae", "parameters": {"encoder": n, "decoder": n}}, ...]}
 (parameters: trainable parameters per network, named as in tfjs, to check the architectures match)
 or, without torch, {"schema": ..., "status": "skipped", "reason": "..."} and exit status 3. Then,
-for each request line on stdin, {"model": "vae", "iterations": 3, "time_ms": 500}, it times that
-many steps and at least that long, and answers {"model": "vae", "samples_ms": [...]}. The bench
+for each request line on stdin, {"id": 7, "model": "vae", "iterations": 3, "time_ms": 500}, it
+times that many steps and at least that long, and answers {"id": 7, "model": "vae",
+"samples_ms": [...]}. The bench
 alternates these blocks with its own (harness/bench/paired.ts), so that both see the same machine.
 It exits at the end of stdin.
 """
@@ -200,7 +201,7 @@ def serve(steps, lines):
         model = request["model"]
         if model not in steps:
             raise SystemExit(f"request: model '{model}' was not built (built: {', '.join(steps)})")
-        emit({"model": model, "samples_ms": time_steps(steps[model], int(request["iterations"]), float(request["time_ms"]))})
+        emit({"id": request["id"], "model": model, "samples_ms": time_steps(steps[model], int(request["iterations"]), float(request["time_ms"]))})
 
 
 def main(argv):
