@@ -106,8 +106,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   private nativeUpdate(backend: NativeBackend, variables: readonly tf.Variable[], gradient: tf.Tensor, total: number): tf.Tensor {
     if (!this.native) {
       const [m, v] = this.tfjsMoments(total);
-      this.firstMoment = this.secondMoment = undefined;
       this.native = new NativeAdam(backend, m, v);
+      this.firstMoment = this.secondMoment = undefined;
     }
     const params = unchanged(variables, this.nativeParams) ? undefined : flatten(variables);
     // Until this step has put its results into the variables, TensorFlow's parameters are ahead of them.

@@ -36,7 +36,7 @@ export interface AdamHyperparameters {
 export class NativeAdam {
   private readonly handles: tf.Tensor[];
 
-  /** Takes `firstMoment` and `secondMoment` (flat, one size) over: they are disposed. */
+  /** Takes `firstMoment` and `secondMoment` (flat, one size) over: disposed once loaded; untouched if this throws. */
   constructor(
     private readonly backend: NativeBackend,
     firstMoment: tf.Tensor,
@@ -49,14 +49,17 @@ export class NativeAdam {
       float32Attr(backend, 'dtype'),
       { name: 'shape', type: TF_ATTR_SHAPE, value: firstMoment.shape },
     ];
-    this.handles = [0, 1, 2].map(() => tf.keep(backend.executeSingleOutput('VarHandleOp', attrs, [])));
+    const handles: tf.Tensor[] = [];
+    this.handles = handles;
     try {
+      for (let i = 0; i < 3; i++) handles.push(tf.keep(backend.executeSingleOutput('VarHandleOp', attrs, [])));
       this.assign(1, firstMoment);
       this.assign(2, secondMoment);
     } catch (error) {
-      tf.dispose([...this.handles, firstMoment, secondMoment]);
+      tf.dispose(handles);
       throw error;
     }
+    tf.dispose([firstMoment, secondMoment]);
   }
 
   /**
@@ -66,7 +69,10 @@ export class NativeAdam {
    */
   update(params: tf.Tensor | undefined, gradient: tf.Tensor, accBeta1: tf.Tensor, accBeta2: tf.Tensor, h: AdamHyperparameters): tf.Tensor {
     const { backend, handles } = this;
-    if (params) this.assign(0, params);
+    if (params) {
+      this.assign(0, params);
+      params.dispose();
+    }
     return tf.tidy(() => {
       const epsilon = tf.mul(tf.sqrt(tf.sub(1, accBeta2)), h.epsilon);
       const scalars = [accBeta1, accBeta2, tf.scalar(h.learningRate), tf.scalar(h.beta1), tf.scalar(h.beta2), epsilon];
@@ -84,10 +90,9 @@ export class NativeAdam {
     tf.dispose(this.handles);
   }
 
-  /** Disposes `value`, so that no tensor shares the variable's buffer and the kernel updates it in place instead of copying it. */
+  /** The caller then disposes `value`, so that no tensor shares the variable's buffer and the kernel updates it in place instead of copying it. */
   private assign(index: number, value: tf.Tensor): void {
     this.backend.executeMultipleOutputs('AssignVariableOp', [float32Attr(this.backend, 'dtype')], [this.handles[index]!, value], 0);
-    value.dispose();
   }
 
   /** Shares the variable's buffer until the next update (which then copies it). */

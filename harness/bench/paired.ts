@@ -48,7 +48,7 @@ export interface Block {
 }
 
 /**
- * `rounds` pairs of blocks, ours first in even rounds and the peer's first in odd ones, after
+ * `rounds` pairs of blocks, ours first in rounds 1, 3, 5 … and the peer's first in the others, after
  * `warmup` untimed iterations of ours and one untimed block of the peer's. A failure of the peer
  * is rethrown as a PeerOutputError naming the round. Disposes `prepared`.
  */

@@ -23,7 +23,7 @@ function tfjsParameters(kind: ModelKind): Record<string, number> {
 }
 
 withTorch('one PyTorch step per model on request, with the tfjs models’ trainable parameters per network', async () => {
-  const started = await PeerSession.start({ models: MODEL_KINDS, batch: 8, threads: 1, seed: 1, warmup: 0 });
+  const started = await PeerSession.start({ models: MODEL_KINDS, batch: 8, threads: 1, seed: 1, warmup: 0, readyTimeoutMs: 90_000, timeoutMs: 60_000 });
   if (!('session' in started)) throw new Error(`peer did not start: ${started.reason}`);
   try {
     for (const model of MODEL_KINDS) {
@@ -31,6 +31,6 @@ withTorch('one PyTorch step per model on request, with the tfjs models’ traina
       expect(await started.session.time(model, 1, 0)).toHaveLength(1);
     }
   } finally {
-    started.session.close();
+    await started.session.close();
   }
 });

@@ -44,7 +44,7 @@ describe('PeerSession, with a fake peer in Node', () => {
   const options = { models: ['vae'] as const, batch: 64, threads: 2, seed: 1, timeoutMs: 20_000 };
   /** Runs `use` on a started session and closes it, whatever happens. */
   const withSession = async (fake: { python: string; script: string }, use: (session: PeerSession) => Promise<void>, timeoutMs = options.timeoutMs) => {
-    const started = await PeerSession.start({ ...options, ...fake, timeoutMs });
+    const started = await PeerSession.start({ ...options, ...fake, readyTimeoutMs: options.timeoutMs, timeoutMs });
     if (!('session' in started)) throw new Error(`did not start: ${started.reason}`);
     try {
       await use(started.session);
@@ -76,6 +76,15 @@ describe('PeerSession, with a fake peer in Node', () => {
     expect(missing).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/peer failed .*no-such-python.*(ENOENT|exited)/) });
     const garbage = await PeerSession.start({ ...options, ...writeFakePeer(dir, 'garbage', '{not json') });
     expect(garbage).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/not JSON/) });
+  });
+
+  test('a late answer to an earlier request is skipped, not taken for the next one', async () => {
+    // This fake answers every request twice: the second copy arrives after the next request was sent.
+    await withSession(writeFakePeer(dir, 'echo-twice', readyLine(), Infinity, 2), async (session) => {
+      expect(await session.time('vae', 1, 0)).toEqual([10]);
+      expect(await session.time('vae', 2, 0)).toEqual([10, 11]);
+      expect(await session.time('vae', 3, 0)).toEqual([10, 11, 12]);
+    });
   });
 
   test('a peer that exits mid-session fails the next block with its exit status and last words', async () => {

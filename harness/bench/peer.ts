@@ -101,7 +101,9 @@ export interface PeerOptions {
   script?: string;
   /** Untimed steps per model before the peer says it is ready (default BENCH_DEFAULTS.peer.warmupIterations). */
   warmup?: number;
-  /** How long to wait for any one line from the peer (default BENCH_DEFAULTS.peer.timeoutMs). */
+  /** How long to wait for the ready line (default BENCH_DEFAULTS.peer.timeoutMs: torch loads and the models warm up first). */
+  readyTimeoutMs?: number;
+  /** How long to wait for the answer to a request, at least twice its time (default BENCH_DEFAULTS.peer.timeoutMs). */
   timeoutMs?: number;
 }
 
@@ -146,7 +148,7 @@ export class PeerSession {
       '--warmup', String(o.warmup ?? p.warmupIterations), '--seed', String(o.seed)], { stdio: ['pipe', 'pipe', 'pipe'] });
     const session = new PeerSession(child, o.timeoutMs ?? p.timeoutMs);
     try {
-      const ready = parseReadyLine(await session.nextLine(session.timeoutMs));
+      const ready = parseReadyLine(await session.nextLine(o.readyTimeoutMs ?? p.timeoutMs));
       if (ready.status === 'skipped') {
         await session.close();
         return ready;
@@ -163,7 +165,13 @@ export class PeerSession {
     if (this.waiting) throw new PeerOutputError('peer: a request is already waiting for its answer');
     const id = ++this.requests;
     this.child.stdin.write(`${JSON.stringify({ id, model, iterations, time_ms: timeMs })}\n`);
-    return parseSamplesLine(await this.nextLine(Math.max(this.timeoutMs, 2 * timeMs)), model, id);
+    for (;;) {
+      const line = await this.nextLine(Math.max(this.timeoutMs, 2 * timeMs));
+      const answered = jsonObject(line).id;
+      // A late answer to an earlier request that already failed: skip it rather than fail every later one.
+      if (typeof answered === 'number' && answered < id) continue;
+      return parseSamplesLine(line, model, id);
+    }
   }
 
   /** Ends the peer's input and waits for it to exit; kills it if it has not within `graceMs`. */

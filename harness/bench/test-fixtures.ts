@@ -68,9 +68,9 @@ export function sampleBaseline(tasks: { id: string; mean: number; rme?: number }
  * A stand-in for peer/pytorch_peer.py, in Node, written to `dir`: prints a library's chatter and
  * `first`, then answers each request with one sample per iteration (10, 11, …), echoing its id;
  * after `answers` requests it exits with status 4; with `answers: 'never'` it reads requests but
- * never answers and ignores the end of its input.
+ * never answers and ignores the end of its input. Each answer is printed `copies` times.
  */
-export function writeFakePeer(dir: string, name: string, first: string, answers: number | 'never' = Infinity): { python: string; script: string } {
+export function writeFakePeer(dir: string, name: string, first: string, answers: number | 'never' = Infinity, copies = 1): { python: string; script: string } {
   const script = join(dir, `${name}.js`);
   writeFileSync(script, `
     console.log('a library saying hello');
@@ -83,7 +83,8 @@ export function writeFakePeer(dir: string, name: string, first: string, answers:
       if (left === 0) { console.error('fake peer: out of answers'); process.exit(4); }
       left--;
       const r = JSON.parse(l);
-      console.log(JSON.stringify({ id: r.id, model: r.model, samples_ms: Array.from({ length: r.iterations }, (_, i) => 10 + i) }));
+      const answer = JSON.stringify({ id: r.id, model: r.model, samples_ms: Array.from({ length: r.iterations }, (_, i) => 10 + i) });
+      for (let c = 0; c < ${copies}; c++) console.log(answer);
     });`);
   return { python: process.execPath, script };
 }
