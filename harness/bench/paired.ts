@@ -6,17 +6,14 @@
  * that cancels in their ratio; faster noise does not (rounds of one run still range widely), so
  * the run reports the median of the rounds' ratios and their range.
  */
+import { quantileSorted } from '../metrics/bootstrap';
 import type { Prepared } from './measure';
 import { PeerOutputError, PeerSession, type PeerOptions } from './peer';
 import { latencyFromSamples } from './stats';
 import { taskId, type TaskDefinition } from './tasks';
 import type { PairedRatio, PeerSummary, PeerTask } from './types';
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
+const median = (values: readonly number[]) => quantileSorted([...values].sort((a, b) => a - b), 0.5);
 
 /** Per round, our median step over the peer's; their median and range. Pure. */
 export function pairedRatio(ours: readonly (readonly number[])[], theirs: readonly (readonly number[])[]): PairedRatio {
@@ -110,8 +107,10 @@ export async function pairWithPeer(
       const id = taskId(def.name, 'tensorflow');
       o.log?.(`${id} ⇄ PyTorch, ${o.rounds} rounds …`);
       try {
+        const parameters = ready.parameters[model];
+        if (!parameters) throw new PeerOutputError(`the peer did not build '${model}'`);
         const { ours, theirs } = await alternate(def.prepare(), (block) => session.time(model, block.iterations, block.timeMs), o);
-        tasks.push({ model, latency: latencyFromSamples(theirs.flat()), parameters: ready.parameters[model] ?? {}, paired: pairedRatio(ours, theirs) });
+        tasks.push({ model, latency: latencyFromSamples(theirs.flat()), parameters, paired: pairedRatio(ours, theirs) });
       } catch (error) {
         const message = (error as Error).message.split('\n')[0];
         if (error instanceof PeerOutputError) notes.push(`${id}: not paired with PyTorch: ${message}`);
