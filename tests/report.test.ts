@@ -118,6 +118,14 @@ test('the golden diff viewer switches images', async () => {
   expect(problems).toEqual([]);
 });
 
+test('the bench table gives each native step’s ratio to PyTorch with the range of its paired rounds', async () => {
+  const cells = await page.$$eval('#section-bench table:not(.profile) tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+  const peerColumn = (task: string, backend: string) => cells.find((row) => row[0] === task && row[1] === backend)?.[6];
+  expect(peerColumn('train-step/vae', 'tensorflow')).toBe('1.40× (rounds 1.20–1.60)');
+  expect(peerColumn('train-step/dcgan', 'tensorflow')).toBe('2.10× (rounds 1.90–2.40)');
+  expect(peerColumn('sample/dcgan', 'wasm')).toBe('–');
+});
+
 test('the bench section lists where profiled tasks spend their time', async () => {
   const rows = await page.$$eval('#section-bench table.profile tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
   expect(rows).toEqual([['train-step/vae', 'tensorflow', '72.5', '61.3 (84.5 %)', '178', '11.3 (15.5 %)', 'Conv2D 9.50 × 4, Mul 4.25 × 26']]);

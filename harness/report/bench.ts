@@ -7,7 +7,14 @@ import type { BenchData, BenchRow, Maybe } from './types';
 
 const PRODUCER = 'run `npm run bench` (add `-- --compare` for the baseline column)';
 
-function taskToRow(t: BenchTask): BenchRow {
+/** The range of the paired rounds behind a native training step's ratio to PyTorch. */
+function pairedRange(t: BenchTask, peer: BenchReport['peer']): [number, number] | undefined {
+  if (peer.status !== 'completed' || t.backend !== 'tensorflow' || t.group !== 'train-step') return undefined;
+  const paired = peer.tasks.find((p) => p.model === t.model)?.paired;
+  return paired && [paired.min, paired.max];
+}
+
+function taskToRow(t: BenchTask, peer: BenchReport['peer']): BenchRow {
   const base = { task: t.name, model: t.model ?? undefined, backend: t.backend, device: t.device };
   if (t.status === 'skipped') {
     return { ...base, status: 'skipped', reason: t.reason, singleIterationMs: t.singleIterationMs ?? undefined };
@@ -22,6 +29,7 @@ function taskToRow(t: BenchTask): BenchRow {
     gflops: t.gflops ?? undefined,
     shareOfPeak: t.peakShare ?? undefined,
     ratioToPeer: t.peerRatio ?? undefined,
+    ratioToPeerRange: t.peerRatio === null ? undefined : pairedRange(t, peer),
     ratioToBaseline: t.baseline?.ratio,
     rerunRatioToBaseline: t.baseline?.rerun?.ratio,
     peerNormalisedRatioToBaseline: t.baseline?.peer?.ratio,
@@ -54,7 +62,7 @@ export function benchToData(report: BenchReport): BenchData {
     peer,
     baseline,
     threshold: s.threshold,
-    rows: report.tasks.map(taskToRow),
+    rows: report.tasks.map((t) => taskToRow(t, report.peer)),
     goals: report.goals.map((g) => ({ task: g.task, backend: g.backend, goal: g.goal, measuredMs: g.measuredMs ?? undefined, met: g.met ?? undefined })),
   };
 }

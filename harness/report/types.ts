@@ -259,6 +259,8 @@ export type BenchRow = BenchRowBase &
         shareOfPeak?: number;
         /** Our step time over the PyTorch peer's (below 1: faster than PyTorch): the paired ratio on tensorflow (harness/bench/paired.ts). */
         ratioToPeer?: number;
+        /** The lowest and highest ratio of the paired rounds behind `ratioToPeer`. */
+        ratioToPeerRange?: [number, number];
         /** ms / ms of the committed baseline (above 1: slower). */
         ratioToBaseline?: number;
         /** The same ratio from the task's second timing, when a first one was flagged (bench --compare/--check). */

@@ -366,7 +366,7 @@ function benchRow(r: BenchRow): Child[] {
     h('span', { class: 'num' }, fmt(r.p50Ms)),
     h('span', { class: 'num' }, r.samples),
     h('span', { class: 'num' }, pct(r.shareOfPeak)),
-    h('span', { class: 'num' }, ratio(r.ratioToPeer)),
+    h('span', { class: 'num' }, ratio(r.ratioToPeer), r.ratioToPeerRange ? ` (rounds ${r.ratioToPeerRange.map((v) => v.toFixed(2)).join('–')})` : ''),
     baselineCell,
   ];
 }
