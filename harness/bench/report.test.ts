@@ -21,8 +21,11 @@ describe('peer ratios', () => {
     ]).tasks, { ...peer, tasks: [{ ...peer.tasks[0]!, paired: paired(1.7) }, peer.tasks[1]!] });
     expect(tasks.map((t) => (t.status === 'completed' ? t.peerRatio : 'skipped'))).toEqual([1.7, 0.5, 100, null, 'skipped']);
   });
-  test('the table says how the ratio was formed, with each model’s range of rounds', () => {
-    const text = formatReport({ ...sampleReport(), peer });
+  test('the table says how the ratio was formed, with each model’s range of rounds; a ratio goal shows the ratio it judged', () => {
+    const tasks = applyPeer(sampleReport().tasks, peer);
+    const text = formatReport({ ...sampleReport(tasks), peer, goals: judgeGoals(tasks, peer) });
+    expect(text).toContain('goal train-step/vae@tensorflow: no slower than PyTorch CPU (paired ratio ≤ 1): 2.00×, MISSED');
+    expect(text).toContain('goal train-step/vae@tensorflow: p50 ≤ 22 ms: 70.0 ms, MISSED');
     expect(text).toContain('median over rounds of alternating blocks');
     expect(text).toContain('vae 2.00× (1.80–2.20, 5 rounds; PyTorch p50 35.0 ms)');
   });
@@ -37,8 +40,8 @@ describe('goals', () => {
     expect(goals).toEqual([
       { task: 'train-step/vae', backend: 'tensorflow', goal: 'p50 ≤ 22 ms', measuredMs: 70, met: false },
       { task: 'train-step/dcgan', backend: 'tensorflow', goal: 'p50 ≤ 130 ms', measuredMs: 300, met: false },
-      { task: 'train-step/vae', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (paired ratio ≤ 1)', measuredMs: 70, met: false },
-      { task: 'train-step/dcgan', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (paired ratio ≤ 1)', measuredMs: 300, met: true },
+      { task: 'train-step/vae', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (paired ratio ≤ 1)', measuredMs: 70, ratio: 2, met: false },
+      { task: 'train-step/dcgan', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (paired ratio ≤ 1)', measuredMs: 300, ratio: 0.5, met: true },
     ]);
   });
   test('without a peer or a figure a goal is not judged', () => {

@@ -40,6 +40,7 @@ export function judgeGoals(tasks: readonly BenchTask[], peer: PeerSummary): Goal
         backend: t.backend,
         goal: 'no slower than PyTorch CPU (paired ratio ≤ 1)',
         measuredMs: c?.latency.p50 ?? null,
+        ...(ratio === null ? {} : { ratio }),
         met: peer.status === 'completed' && ratio !== null ? ratio <= 1 : null,
       };
     });
@@ -138,7 +139,8 @@ export function formatReport(report: BenchReport, notes: readonly string[] = [])
     : `tensors: tf.memory().numTensors constant across measured iterations in all ${completed} completed tasks`);
   for (const g of report.goals) {
     const verdict = g.met === null ? 'not judged' : g.met ? 'met' : 'MISSED';
-    out.push(`goal ${g.task}@${g.backend}: ${g.goal}: ${g.measuredMs === null ? 'no figure' : `${fmt(g.measuredMs)} ms`}, ${verdict}`);
+    const measured = g.ratio !== undefined ? `${g.ratio.toFixed(2)}×` : g.measuredMs === null ? 'no figure' : `${fmt(g.measuredMs)} ms`;
+    out.push(`goal ${g.task}@${g.backend}: ${g.goal}: ${measured}, ${verdict}`);
   }
   const profiled = report.tasks.filter((t): t is CompletedTask & { profile: OpProfile } => t.status === 'completed' && t.profile !== undefined);
   if (profiled.length) {

@@ -170,6 +170,7 @@ export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchR
     const o = object(g, `${source}.goals[${i}]`);
     string(o.task, `${source}.goals[${i}].task`);
     nullable(number)(o.measuredMs, `${source}.goals[${i}].measuredMs`);
+    if (o.ratio !== undefined) number(o.ratio, `${source}.goals[${i}].ratio`, 0);
     nullable(boolean)(o.met, `${source}.goals[${i}].met`);
   });
   const tasks = array(r.tasks, `${source}.tasks`);

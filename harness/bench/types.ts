@@ -216,6 +216,8 @@ export interface GoalResult {
   goal: string;
   /** Measured p50 (ms), or null when the task did not complete. */
   measuredMs: number | null;
+  /** For a goal on the ratio to PyTorch, the ratio judged, when there is one. */
+  ratio?: number;
   /** null when it could not be judged (task skipped, no peer). */
   met: boolean | null;
 }

@@ -63,7 +63,7 @@ export function benchToData(report: BenchReport): BenchData {
     baseline,
     threshold: s.threshold,
     rows: report.tasks.map((t) => taskToRow(t, report.peer)),
-    goals: report.goals.map((g) => ({ task: g.task, backend: g.backend, goal: g.goal, measuredMs: g.measuredMs ?? undefined, met: g.met ?? undefined })),
+    goals: report.goals.map((g) => ({ task: g.task, backend: g.backend, goal: g.goal, measuredMs: g.measuredMs ?? undefined, ratio: g.ratio, met: g.met ?? undefined })),
   };
 }
 

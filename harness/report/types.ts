@@ -292,6 +292,8 @@ export interface BenchGoal {
   backend: string;
   goal: string;
   measuredMs?: number;
+  /** For a goal on the ratio to PyTorch: the ratio judged. */
+  ratio?: number;
   /** undefined: could not be judged. */
   met?: boolean;
 }

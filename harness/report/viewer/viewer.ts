@@ -394,7 +394,7 @@ function profileTable(rows: BenchRow[]): HTMLTableElement | null {
 function bench(data: BenchData): HTMLElement {
   const profile = profileTable(data.rows);
   const goals = data.goals.length
-    ? table(['Goal', 'Backend', 'Measured p50 (ms)', ''], data.goals.map((g) => [`${g.task}: ${g.goal}`, g.backend, h('span', { class: 'num' }, fmt(g.measuredMs)), badge(g.met === undefined ? 'missing' : g.met ? 'passed' : 'failed')]), 'compact')
+    ? table(['Goal', 'Backend', 'Measured', ''], data.goals.map((g) => [`${g.task}: ${g.goal}`, g.backend, h('span', { class: 'num' }, g.ratio !== undefined ? ratio(g.ratio) : g.measuredMs === undefined ? '–' : `${fmt(g.measuredMs)} ms`), badge(g.met === undefined ? 'missing' : g.met ? 'passed' : 'failed')]), 'compact')
     : null;
   return h(
     'div',
