@@ -12,10 +12,16 @@ export interface RunEnvironment {
   platform: string;
 }
 
-export function gitCommit(): string {
+/**
+ * HEAD, with `+dirty` when tracked files differ from it. The committed checkpoints are training's
+ * own output, not its input: scripts/train-all.sh publishes one stage's checkpoint before the next
+ * stage starts, and that must not mark the next stage's code as uncommitted.
+ */
+export function gitCommit(cwd = __dirname): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const sha = git('rev-parse', 'HEAD');
+    const dirty = git('status', '--porcelain', '--untracked-files=no', '--', ':(top)', ':(top,exclude)models/checkpoints');
     return dirty ? `${sha}+dirty` : sha;
   } catch {
     return 'unknown';
