@@ -4,18 +4,17 @@
  * reports/bench.json. Exit status 1 on a tensor leak, a failed task, or (with --check) a
  * flagged regression.
  */
-import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { assertWritableFile } from '../models/atomic-write';
 import { useBackend, type BackendInfo, type BackendName } from '../models/backend';
-import { applyBaseline, applyReruns, baselineMismatch, loadBaseline, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
+import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, busyBaselineRefusal, deviceLabel, loadWarning } from '../harness/bench/environment';
 import { profileTask } from '../harness/bench/op-profile';
 import { detectPeak, readCpuInfo } from '../harness/bench/peak';
 import { pairWithPeer, type PairedRun } from '../harness/bench/paired';
 import { torchCheck } from '../harness/bench/peer';
-import { applyPeer, formatReport, judgeGoals, percent, writeReport } from '../harness/bench/report';
+import { applyPeer, formatReport, judgeGoals, runProblems, writeReport } from '../harness/bench/report';
 import {
   childRows, completedRow, detectTensorflowGpu, measure, measureInChild, missingKernelReason, missingKernels, probeInChild, skippedRow, taskTiming,
   type RowContext, type TimingOptions,
@@ -25,7 +24,7 @@ import {
 } from '../harness/bench/tasks';
 import {
   BENCH_BACKENDS, BENCH_SCHEMA,
-  type BackendLabel, type BaselineFile, type BenchBackend, type BenchReport, type BenchTask, type LatencyStats, type PeakInfo, type PeerSummary,
+  type BackendLabel, type BenchBackend, type BenchReport, type BenchTask, type LatencyStats, type PeakInfo, type PeerSummary,
 } from '../harness/bench/types';
 
 export interface BenchCommand {
@@ -95,13 +94,6 @@ async function rerunFlagged(ids: readonly string[], ctx: TaskContext, timing: Ti
     }
   }
   return out;
-}
-
-/** The committed baseline for --compare/--check, or the one --save-baseline merges into (none yet: undefined). */
-function baselineFor(o: BenchCommand, path: string): BaselineFile | undefined {
-  if (o.compare || o.check) return loadBaseline(path);
-  if (o.saveBaseline && existsSync(path)) return loadBaseline(path);
-  return undefined;
 }
 
 interface BackendRun {
@@ -264,7 +256,8 @@ export async function runBench(o: BenchCommand): Promise<void> {
   const jsonPath = resolve(o.json);
   assertWritableFile(jsonPath, '--json');
   const baselinePath = BENCH_DEFAULTS.baselinePath;
-  const previousBaseline = baselineFor(o, baselinePath);
+  if (o.saveBaseline) assertWritableFile(baselinePath, '--save-baseline');
+  const { baseline: previousBaseline, note: baselineNote } = baselineForRun(o, baselinePath);
   const timing: TimingOptions = quick
     ? { ...BENCH_DEFAULTS.quick }
     : { timeMs: o.time, iterations: BENCH_DEFAULTS.iterations, warmupIterations: BENCH_DEFAULTS.warmupIterations };
@@ -324,7 +317,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
     tasks,
   };
 
-  const notes: string[] = [...runNotes];
+  const notes: string[] = [...runNotes, ...(baselineNote ? [baselineNote] : [])];
   const disturbed = loadWarning(report.environment);
   if (disturbed) notes.push(disturbed);
   if ((o.compare || o.check) && previousBaseline) {
@@ -345,14 +338,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
   writeReport(jsonPath, report);
   log(`wrote ${jsonPath}`);
 
-  const leaks = report.tasks.filter((t) => t.status === 'completed' && t.tensors.growth > 0).map((t) => t.id);
-  const notCompared = report.baseline?.notCompared ?? [];
-  const problems = [
-    leaks.length && `tensor count grew across iterations in ${leaks.join(', ')}`,
-    failed.length && `tasks failed: ${failed.join(', ')}`,
-    o.check && report.baseline?.regressions.length && `regressions beyond ${percent(o.threshold)}: ${report.baseline.regressions.join(', ')}`,
-    o.check && notCompared.length && `baseline tasks not compared (skipped or failed in this run): ${notCompared.join(', ')}`,
-  ].filter(Boolean);
+  const problems = runProblems(report, { failed, check: o.check, saveBaseline: o.saveBaseline, threshold: o.threshold, baselinePath });
   if (o.saveBaseline && problems.length === 0) {
     const saved = mergeBaseline(previousBaseline, report, taskIds(BENCH_BACKENDS.filter((b) => b !== 'js'), taskCtx));
     saveBaseline(baselinePath, saved);

@@ -136,6 +136,20 @@ install_node_modules() {
   npm_config_nodedir=$nodedir npm rebuild --foreground-scripts
 }
 
+# Node loads addons with lazy binding, so a TF_*/TFE_* function missing from the rebuilt library
+# would load fine and abort at its first call: check every one the binding imports now.
+check_binding_symbols() {
+  local module=$root/node_modules/@tensorflow/tfjs-node binding missing
+  binding=$(find "$module/lib" -name tfjs_binding.node | head -1)
+  [ -n "$binding" ] || die "tfjs_binding.node not found under $module/lib after npm rebuild"
+  missing=$(comm -23 \
+    <(nm -D --undefined-only "$binding" | awk '{print $2}' | grep -E '^TFE?_' | sed 's/@.*//' | sort -u) \
+    <(nm -D --defined-only "$module"/deps/lib/libtensorflow*.so.$TF_VERSION | awk '{print $3}' | sed 's/@.*//' | sort -u))
+  [ -z "$missing" ] || die "the rebuilt libtensorflow lacks symbols that $binding calls: $(echo $missing)"
+  log "every TF_/TFE_ symbol the binding imports is defined in the rebuilt libtensorflow"
+}
+
 [ -f "$archive" ] || build_archive "$(fetch_wheel)"
 install_node_modules
+check_binding_symbols
 TF_CPP_MIN_LOG_LEVEL=2 node -e 'const tf = require("@tensorflow/tfjs-node"); tf.ready().then(() => console.log(`[setup-native] ok: backend ${tf.getBackend()}, tfjs-node ${tf.version["tfjs-node"]}, libtensorflow ${tf.backend().binding.TF_Version}`))' >&2

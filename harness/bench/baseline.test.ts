@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyBaseline, applyReruns, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
+import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
 import { benchToData } from '../report/bench';
 import { formatReport } from './report';
 import { SchemaError, validateBenchReport } from './schema';
@@ -133,6 +133,35 @@ describe('baseline file', () => {
     const path = join(dir, 'baseline.json');
     saveBaseline(path, { ...reportToBaseline(sampleReport()), schema: 'other@0' } as never);
     expect(() => loadBaseline(path)).toThrow(SchemaError);
+  });
+});
+
+describe('baselineForRun', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-for-run-'));
+  const current = join(dir, 'current.json');
+  const older = join(dir, 'older.json');
+  const broken = join(dir, 'broken.json');
+  saveBaseline(current, reportToBaseline(sampleReport()));
+  saveBaseline(older, { ...reportToBaseline(sampleReport()), schema: 'bench-baseline@1' } as never);
+  writeFileSync(broken, '{"schema": ');
+
+  test('--compare and --check need a baseline of this schema', () => {
+    expect(baselineForRun({ check: true }, current).baseline?.tasks).toHaveLength(2);
+    expect(() => baselineForRun({ compare: true }, join(dir, 'none.json'))).toThrow(/no baseline yet/);
+    expect(() => baselineForRun({ check: true, saveBaseline: true }, older)).toThrow(/older\.json\.schema: expected '[^']*bench-baseline@2', found "bench-baseline@1"/);
+  });
+  test('--save-baseline merges into a baseline of this schema, starts one where there is none, and replaces an older schema whole, saying so', () => {
+    expect(baselineForRun({ saveBaseline: true }, current).baseline?.tasks).toHaveLength(2);
+    expect(baselineForRun({ saveBaseline: true }, join(dir, 'none.json'))).toEqual({});
+    const replaced = baselineForRun({ saveBaseline: true }, older);
+    expect(replaced.baseline).toBeUndefined();
+    expect(replaced.note).toMatch(/--save-baseline replaces .*older\.json whole, dropping its tasks: .*found "bench-baseline@1"/);
+  });
+  test('a broken file is still an error under --save-baseline: it may be a good baseline cut short', () => {
+    expect(() => baselineForRun({ saveBaseline: true }, broken)).toThrow(/broken\.json: expected the JSON of a bench baseline, found invalid JSON/);
+  });
+  test('a plain run reads no baseline', () => {
+    expect(baselineForRun({}, broken)).toEqual({});
   });
 });
 

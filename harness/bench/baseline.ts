@@ -7,9 +7,9 @@
  * of the baseline is not flagged. The mean is used (not p50) because it is the statistic
  * tinybench gives an interval for.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeJsonAtomically } from '../../models/atomic-write';
-import { validateBaseline } from './schema';
+import { SchemaVersionError, validateBaseline } from './schema';
 import { BASELINE_SCHEMA, type BaselineComparison, type BaselineFile, type BenchReport, type LatencyStats } from './types';
 
 export interface Interval {
@@ -130,6 +130,21 @@ export function baselineMismatch(report: BenchReport, baseline: BaselineFile): s
 }
 
 export class BaselineFileError extends Error {}
+
+/**
+ * The committed baseline for --compare/--check, or the one --save-baseline merges into: none yet,
+ * or one of another schema version, which it replaces whole (its figures meant something else).
+ */
+export function baselineForRun(o: { compare?: boolean; check?: boolean; saveBaseline?: boolean }, path: string): { baseline?: BaselineFile; note?: string } {
+  if (o.compare || o.check) return { baseline: loadBaseline(path) };
+  if (!o.saveBaseline || !existsSync(path)) return {};
+  try {
+    return { baseline: loadBaseline(path) };
+  } catch (error) {
+    if (!(error instanceof SchemaVersionError)) throw error;
+    return { note: `--save-baseline replaces ${path} whole, dropping its tasks: ${error.message}` };
+  }
+}
 
 export function loadBaseline(path: string): BaselineFile {
   let text: string;

@@ -82,7 +82,8 @@ async function webgpuUnavailable(): Promise<string> {
   return 'an adapter exists, but the tfjs WebGPU backend did not start (see the console)';
 }
 
-async function init(backend: string): Promise<PageInfo> {
+/** `tolerance`: the largest relative difference from the cpu backend that still counts as this work. */
+async function init(backend: string, tolerance: number): Promise<PageInfo> {
   const started = await tf.setBackend(backend).catch(() => false);
   if (!started) {
     const renderer = backend === 'webgpu' ? await webgpuUnavailable() : webglRenderer();
@@ -92,7 +93,7 @@ async function init(backend: string): Promise<PageInfo> {
   const renderer = backend === 'webgpu' ? webgpuAdapter() : webglRenderer();
   const error = relativeError(await convolutionCheck(backend), await convolutionCheck('cpu'));
   await tf.setBackend(backend);
-  if (!(error < 1e-4)) return { ok: false, reason: `${backend}'s convolution and gradients differ from the cpu backend's by ${error.toExponential(1)} (relative), so its timings would not be of this work`, renderer };
+  if (!(error < tolerance)) return { ok: false, reason: `${backend}'s convolution and gradients differ from the cpu backend's by ${error.toExponential(1)} (relative), so its timings would not be of this work`, renderer };
   return { ok: true, renderer };
 }
 

@@ -31,12 +31,6 @@ const CHROMIUM_ARGS: Record<'webgl' | 'webgpu', string[]> = {
   webgpu: [...CHROMIUM_BASE_ARGS, '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'],
 };
 
-/**
- * Per-task limit. A task still running then is skipped with its tab, and the larger models of the
- * same group are not run: their iterations would take longer still.
- */
-const GUARD_MS = { full: 300_000, quick: 90_000 };
-
 async function bundlePage(): Promise<string> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
@@ -99,7 +93,7 @@ export async function runBrowserBackend(
   let browser: Browser | undefined;
   let server: Server | undefined;
   const quick = o.timing.iterations <= BENCH_DEFAULTS.quick.iterations && o.timing.timeMs === 0;
-  const guard = quick ? GUARD_MS.quick : GUARD_MS.full;
+  const guard = quick ? BENCH_DEFAULTS.browser.guardMs.quick : BENCH_DEFAULTS.browser.guardMs.full;
   try {
     const page = await bundlePage();
     const scripts = ['/tf.min.js', '/tf-backend-webgpu.min.js', '/bench.js'];
@@ -118,7 +112,10 @@ export async function runBrowserBackend(
       const tab = await browser!.newPage();
       tab.on('pageerror', (e) => errors.push(e.message));
       await tab.goto(url, { waitUntil: 'load' });
-      const info = await tab.evaluate((b) => (globalThis as unknown as { benchPage: { init(b: string): Promise<PageInfo> } }).benchPage.init(b), backend);
+      const info = await tab.evaluate(
+        ([b, tolerance]) => (globalThis as unknown as { benchPage: { init(b: string, tolerance: number): Promise<PageInfo> } }).benchPage.init(b, tolerance),
+        [backend, BENCH_DEFAULTS.browser.tolerance] as const,
+      );
       return { tab, info };
     };
     // The first tab tells the device and whether the backend starts at all; the first task runs in it.

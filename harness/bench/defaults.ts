@@ -69,6 +69,13 @@ export const BENCH_DEFAULTS = {
     timeoutMs: 600_000,
   },
   /**
+   * WebGL/WebGPU in Chromium. `guardMs`: per-task limit; a task still running then is skipped with
+   * its tab, and the larger models of the same group are not run (their iterations would take
+   * longer still). `tolerance`: a backend whose convolution and gradients differ from the cpu
+   * backend's by more than this (relative) is not timed: its timings would not be of this work.
+   */
+  browser: { guardMs: { full: 300_000, quick: 90_000 }, tolerance: 1e-4 },
+  /**
    * `--profile` (native backend): after a task's timed run, a fresh instance is warmed up and then
    * profiled over about `budgetMs` of iterations (1 to `maxIterations`); `top` ops are listed.
    */

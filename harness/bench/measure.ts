@@ -22,8 +22,9 @@ export interface Measurement {
 
 /** Times `prepared.iterate` (warm-up excluded), then disposes it; throws what the task throws. */
 export async function measurePrepared(name: string, prepared: Prepared, timing: TimingOptions): Promise<Measurement> {
-  const counts: number[] = [];
   let start = Number.NaN;
+  let max = Number.NaN;
+  let end = Number.NaN;
   try {
     const bench = new Bench({
       time: timing.timeMs,
@@ -37,10 +38,12 @@ export async function measurePrepared(name: string, prepared: Prepared, timing: 
       // Said outright: otherwise tinybench calls the function once to find out, outside warm-up.
       async: prepared.async === true,
       beforeAll: (mode) => {
-        if (mode === 'run') start = tf.memory().numTensors;
+        if (mode === 'run') start = max = end = tf.memory().numTensors;
       },
       afterEach: (mode) => {
-        if (mode === 'run') counts.push(tf.memory().numTensors);
+        if (mode !== 'run') return;
+        end = tf.memory().numTensors;
+        max = Math.max(max, end);
       },
     });
     await bench.run();
@@ -49,10 +52,9 @@ export async function measurePrepared(name: string, prepared: Prepared, timing: 
       throw new Error(`tinybench ended in state '${result?.state}'${result?.state === 'errored' ? `: ${result.error.message}` : ''}`);
     }
     const l = result.latency;
-    const max = Math.max(start, ...counts);
     return {
       latency: { mean: l.mean, p50: l.p50, p99: l.p99, rme: l.rme, samples: l.samplesCount },
-      tensors: { start, max, end: counts.at(-1) ?? start, growth: max - start },
+      tensors: { start, max, end, growth: max - start },
     };
   } finally {
     prepared.dispose();

@@ -1,5 +1,5 @@
 import { applyBaseline } from './baseline';
-import { applyPeer, formatReport, judgeGoals, percent } from './report';
+import { applyPeer, formatReport, judgeGoals, percent, runProblems } from './report';
 import { validateBenchReport } from './schema';
 import { completedTask, latency, sampleBaseline, sampleReport, skippedTask } from './test-fixtures';
 import type { PeerSummary } from './types';
@@ -94,5 +94,41 @@ describe('formatReport', () => {
   });
   test('the report it formats is a valid bench.json', () => {
     expect(() => validateBenchReport(JSON.parse(JSON.stringify(report)))).not.toThrow();
+  });
+});
+
+describe('runProblems', () => {
+  const baselinePath = 'harness/bench/baseline.json';
+  const gate = { failed: [], check: true, threshold: 0.1, baselinePath };
+  const baseline = sampleBaseline([{ id: 'train-step/vae@tensorflow', mean: 70 }, { id: 'train-step/vae@wasm', mean: 900 }]);
+  const compared = (report: ReturnType<typeof sampleReport>) =>
+    applyBaseline(report, baseline, 0.1, baselinePath, ['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow', 'train-step/vae@wasm']);
+
+  test('a clean plain run has none', () => {
+    expect(runProblems(sampleReport(), { ...gate, check: false })).toEqual([]);
+  });
+  test('a leak and a failed task fail any run', () => {
+    const leaky = sampleReport([{ ...completedTask('train-step/vae', 'tensorflow', 70), tensors: { start: 5, max: 8, end: 8, growth: 3 } }]);
+    expect(runProblems(leaky, { ...gate, check: false, failed: ['sample/vae@wasm'] })).toEqual([
+      'tensor count grew across iterations in train-step/vae@tensorflow',
+      'tasks failed: sample/vae@wasm',
+    ]);
+  });
+  test('--check fails on a regression and on a selected baseline task the run did not complete', () => {
+    const slower = compared(sampleReport([completedTask('train-step/vae', 'tensorflow', 140), skippedTask('train-step/vae', 'wasm', 'no kernel')]));
+    expect(runProblems(slower, gate)).toEqual([
+      'regressions beyond 10 %: train-step/vae@tensorflow',
+      'baseline tasks not compared (skipped or failed in this run): train-step/vae@wasm',
+    ]);
+    expect(runProblems(slower, { ...gate, check: false })).toEqual([]);
+  });
+  test('--check fails when no completed task had a baseline entry: a gate that compared nothing does not pass', () => {
+    const unknown = applyBaseline(sampleReport([completedTask('train-step/vae', 'cpu', 9000)]), baseline, 0.1, baselinePath, ['train-step/vae@cpu']);
+    expect(runProblems(unknown, gate)).toEqual([`--check compared nothing: no task of this run completed with an entry in ${baselinePath}`]);
+    expect(runProblems(applyBaseline(sampleReport(), baseline, 0.1, baselinePath, ['train-step/vae@tensorflow']), gate)).toEqual([]);
+  });
+  test('--save-baseline with no completed task has nothing to save', () => {
+    const none = sampleReport([skippedTask('train-step/vae', 'wasm', 'no kernel')]);
+    expect(runProblems(none, { ...gate, check: false, saveBaseline: true })).toEqual(['--save-baseline: no task completed, so there is nothing to save']);
   });
 });

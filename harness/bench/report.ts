@@ -23,6 +23,30 @@ export function applyPeer(tasks: readonly BenchTask[], peer: PeerSummary): Bench
 }
 
 /** The goals of defaults.ts `PERFORMANCE_GOALS`, and "no slower than PyTorch" per native step. */
+/**
+ * What fails the run (exit 1) and stops --save-baseline: leaks, failed tasks, a --save-baseline
+ * with nothing to save and, with --check, regressions, baseline tasks this run did not time, and a
+ * run that compared nothing. Pure.
+ */
+export function runProblems(
+  report: BenchReport,
+  o: { failed: readonly string[]; check?: boolean; saveBaseline?: boolean; threshold: number; baselinePath: string },
+): string[] {
+  const completed = report.tasks.filter((t) => t.status === 'completed');
+  const leaks = completed.filter((t) => t.tensors.growth > 0).map((t) => t.id);
+  const regressions = report.baseline?.regressions ?? [];
+  const notCompared = report.baseline?.notCompared ?? [];
+  const problems = [
+    leaks.length && `tensor count grew across iterations in ${leaks.join(', ')}`,
+    o.failed.length && `tasks failed: ${o.failed.join(', ')}`,
+    o.check && regressions.length && `regressions beyond ${percent(o.threshold)}: ${regressions.join(', ')}`,
+    o.check && notCompared.length && `baseline tasks not compared (skipped or failed in this run): ${notCompared.join(', ')}`,
+    o.check && !completed.some((t) => t.baseline) && `--check compared nothing: no task of this run completed with an entry in ${o.baselinePath}`,
+    o.saveBaseline && completed.length === 0 && '--save-baseline: no task completed, so there is nothing to save',
+  ];
+  return problems.filter((p): p is string => typeof p === 'string');
+}
+
 export function judgeGoals(tasks: readonly BenchTask[], peer: PeerSummary): GoalResult[] {
   const find = (id: string) => tasks.find((t): t is CompletedTask => t.id === id && t.status === 'completed');
   const absolute = PERFORMANCE_GOALS.map((g): GoalResult => {

@@ -150,6 +150,11 @@ function runChild(script: string, args: string[], guardMs: number, what: string,
       killed = true;
       child.kill('SIGKILL');
     }, guardMs);
+    // A child that cannot start (EAGAIN, ENOMEM) emits 'error', maybe with no 'close' after it.
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ status: 'failed', stdout, stderr, message: `${script} could not run: ${error.message}` });
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (killed) resolve({ status: 'killed', stdout, stderr, message: `no ${what} finished within the ${(guardMs / 1000).toFixed(0)} s guard (child killed)` });

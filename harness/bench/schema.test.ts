@@ -55,4 +55,13 @@ describe('validateBaseline', () => {
     delete b.tasks[0].latency;
     expect(() => validateBaseline(b)).toThrow(/tasks\[0\]\.latency/);
   });
+  test.each([
+    ['a mean of 0', (b: any) => (b.tasks[0].latency.mean = 0), /baseline\.json\.tasks\[0\]\.latency\.mean: expected a finite number > 0, found 0/],
+    ['a PyTorch ratio of 0', (b: any) => (b.tasks[0].peerRatio = 0), /baseline\.json\.tasks\[0\]\.peerRatio: expected a finite number > 0, found 0/],
+    ['a negative PyTorch ratio', (b: any) => (b.tasks[0].peerRatio = -1.2), /peerRatio: expected a finite number > 0, found -1\.2/],
+  ])('rejects %s, which comparisons would divide by, naming the file and task', (_what, spoil, message) => {
+    const b = clone(reportToBaseline(sampleReport())) as any;
+    spoil(b);
+    expect(() => validateBaseline(b, 'harness/bench/baseline.json')).toThrow(message);
+  });
 });

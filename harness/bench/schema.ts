@@ -12,11 +12,16 @@ export class SchemaError extends Error {
   override name = 'SchemaError';
 }
 
+/** A document of another schema version: the rest of it was not checked. */
+export class SchemaVersionError extends SchemaError {
+  override name = 'SchemaVersionError';
+}
+
 type Json = Record<string, unknown>;
 
-function fail(path: string, expected: string, found: unknown): never {
+function fail(path: string, expected: string, found: unknown, Error_: typeof SchemaError = SchemaError): never {
   const shown = found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 60);
-  throw new SchemaError(`${path}: expected ${expected}, found ${shown}`);
+  throw new Error_(`${path}: expected ${expected}, found ${shown}`);
 }
 
 function uniqueIds(tasks: readonly unknown[], path: string): void {
@@ -42,6 +47,12 @@ function string(v: unknown, path: string): string {
 
 function number(v: unknown, path: string, min = -Infinity): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min) fail(path, `a finite number ≥ ${min}`, v);
+  return v;
+}
+
+/** Finite and > 0: what a ratio's denominator must be. */
+function positive(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) fail(path, 'a finite number > 0', v);
   return v;
 }
 
@@ -131,7 +142,7 @@ function checkProfile(v: unknown, path: string): void {
 /** Throws SchemaError unless `doc` is a bench report of this schema version. */
 export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchReport {
   const r = object(doc, source);
-  if (r.schema !== BENCH_SCHEMA) fail(`${source}.schema`, `'${BENCH_SCHEMA}'`, r.schema);
+  if (r.schema !== BENCH_SCHEMA) fail(`${source}.schema`, `'${BENCH_SCHEMA}'`, r.schema, SchemaVersionError);
   string(r.createdAt, `${source}.createdAt`);
   const env = object(r.environment, `${source}.environment`);
   for (const key of ['commit', 'node', 'platform', 'cpuModel', 'tfjs'] as const) string(env[key], `${source}.environment.${key}`);
@@ -182,7 +193,7 @@ export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchR
 /** Throws SchemaError unless `doc` is a baseline file of this schema version. */
 export function validateBaseline(doc: unknown, source = 'baseline.json'): BaselineFile {
   const b = object(doc, source);
-  if (b.schema !== BASELINE_SCHEMA) fail(`${source}.schema`, `'${BASELINE_SCHEMA}'`, b.schema);
+  if (b.schema !== BASELINE_SCHEMA) fail(`${source}.schema`, `'${BASELINE_SCHEMA}'`, b.schema, SchemaVersionError);
   string(b.createdAt, `${source}.createdAt`);
   string(b.commit, `${source}.commit`);
   string(b.cpuModel, `${source}.cpuModel`);
@@ -191,10 +202,11 @@ export function validateBaseline(doc: unknown, source = 'baseline.json'): Baseli
   tasks.forEach((t, i) => {
     const o = object(t, `${source}.tasks[${i}]`);
     string(o.id, `${source}.tasks[${i}].id`);
-    checkLatency(o.latency, `${source}.tasks[${i}].latency`);
+    // Comparisons divide by the baseline's mean and PyTorch ratio.
+    positive(checkLatency(o.latency, `${source}.tasks[${i}].latency`).mean, `${source}.tasks[${i}].latency.mean`);
     if (o.commit !== undefined) string(o.commit, `${source}.tasks[${i}].commit`);
     if (o.createdAt !== undefined) string(o.createdAt, `${source}.tasks[${i}].createdAt`);
-    if (o.peerRatio !== undefined) number(o.peerRatio, `${source}.tasks[${i}].peerRatio`, 0);
+    if (o.peerRatio !== undefined) positive(o.peerRatio, `${source}.tasks[${i}].peerRatio`);
   });
   uniqueIds(tasks, `${source}.tasks`);
   return b as unknown as BaselineFile;

@@ -12,9 +12,13 @@ export const CHECKPOINT_KINDS = ['vae', 'dcgan', 'wgan-gp', 'classifier'] as con
 /**
  * Debian's Chromium binary itself. /usr/bin/chromium is a shell wrapper that adds each machine's
  * /etc/chromium.d flags (Google API keys, remote extensions, GPU rasterisation): runs would then
- * depend on that folder and could reach Google's services.
+ * depend on that folder and could reach Google's services. `CHROMIUM_PATH` overrides it where a
+ * distribution installs Chromium elsewhere (Ubuntu's snap, for one).
  */
-export const CHROMIUM_PATH = '/usr/lib/chromium/chromium';
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CHROMIUM_PATH || '/usr/lib/chromium/chromium';
+}
+export const CHROMIUM_PATH = chromiumPath();
 
 /**
  * Flags of every launch: no sandbox (containers run as root), nothing that reaches the network by

@@ -18,7 +18,7 @@ export const VIEWPORT = { width: 1280, height: 900 };
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} not found: install Debian's Chromium with \`apt-get update && apt-get install -y chromium\``);
+    throw new Error(`${CHROMIUM_PATH} not found: install Debian's Chromium with \`apt-get update && apt-get install -y chromium\`, or set CHROMIUM_PATH to a Chromium binary`);
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
