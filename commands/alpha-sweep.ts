@@ -9,7 +9,10 @@ import type { BackendInfo } from '../models/backend';
 import { writeFolderAtomically } from '../models/atomic-write';
 import { DEFAULT_CLASSES } from '../models/data/shoes';
 import { loadGenerative } from '../models/registry';
-import { LOG_FILE, type StepRecord } from '../models/train';
+import { MANIFEST_FILE, readManifest } from '../models/checkpoint';
+import { datasetChecksums } from '../models/data/fashion-mnist';
+import { runEnvironment } from '../models/environment';
+import { LOG_FILE, assertCheckpointFolder, type StepRecord } from '../models/train';
 import { METRIC_DEFAULTS } from '../harness/metrics/defaults';
 import { sharpness } from '../harness/metrics/sharpness';
 import type { AlphaSweepRow } from '../harness/report/types';
@@ -17,6 +20,10 @@ import { fixedLatents, generateImages } from '../harness/samples/generate';
 import { QUALITY_SAMPLES, qualityReference, runTraining } from './train';
 
 const LAST_STEPS = 50;
+const SWEEP_BATCH = 64;
+const SWEEP_QUALITY_EVERY = 100;
+/** The stream of `fixedLatents` the sweep's samples come from. */
+const SWEEP_LATENTS = 'alpha-sweep';
 
 /** One summary.json row: what the report reads, plus the steps the run took. */
 type AlphaSweepPoint = AlphaSweepRow & { steps: number };
@@ -27,7 +34,7 @@ const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.le
  * Trains (unless `summaryOnly`) and summarises one VAE per α, then replaces the folder `out` with
  * exactly this sweep's step logs and summary.json, in one rename: no run of another sweep is left in it.
  */
-const SWEEP_FILE = /^(alpha-[0-9.e+-]+\.jsonl|summary\.json)$/;
+const SWEEP_FILE = /^(alpha-[0-9.e+-]+\.jsonl|summary\.json|sweep\.json)$/;
 
 /** `out` is replaced whole, so a folder holding anything but an earlier sweep is refused before any training. */
 function assertSweepFolder(out: string): void {
@@ -37,18 +44,32 @@ function assertSweepFolder(out: string): void {
   if (foreign.length) throw new Error(`--out: ${out} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}, which is not an α sweep's; the sweep replaces the whole folder, so choose a new one`);
 }
 
+/** Why the cached run in `dir` is not the one the flags describe (--summary-only scores it as if it were), or undefined. */
+export function sweepRunMismatch(dir: string, manifest: { kind?: unknown; seed?: unknown; step?: unknown; config?: { alpha?: unknown } }, wanted: { alpha: number; seed: number; steps: number }): string | undefined {
+  const found = { kind: manifest.kind, alpha: manifest.config?.alpha, seed: manifest.seed, steps: manifest.step };
+  const expected = { kind: 'vae', ...wanted };
+  const differences = (Object.keys(expected) as (keyof typeof expected)[])
+    .filter((key) => found[key] !== expected[key])
+    .map((key) => `${key} ${JSON.stringify(found[key])} there, ${JSON.stringify(expected[key])} asked`);
+  return differences.length ? `alpha-sweep --summary-only: the run in ${dir} is not this sweep's: ${differences.join('; ')}` : undefined;
+}
+
 export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: number; out: string; summaryOnly?: boolean; backend: BackendInfo; dataDir?: string }): Promise<void> {
   assertSweepFolder(o.out);
   const runDir = (alpha: number) => resolve('.cache', 'runs', `vae-alpha-${alpha}`);
+  if (!o.summaryOnly) for (const alpha of o.alphas) assertCheckpointFolder(runDir(alpha), `alpha-sweep's run folder for α = ${alpha}`);
   const logs: Record<string, string> = {};
   for (const alpha of o.alphas) {
-    if (!o.summaryOnly) {
+    if (o.summaryOnly) {
+      if (!existsSync(join(runDir(alpha), MANIFEST_FILE))) throw new Error(`alpha-sweep --summary-only: no run for α = ${alpha} in ${runDir(alpha)}`);
+      const mismatch = sweepRunMismatch(runDir(alpha), readManifest(runDir(alpha)), { alpha, seed: o.seed, steps: o.steps });
+      if (mismatch) throw new Error(mismatch);
+    } else {
       await runTraining({
-        kind: 'vae', alpha, steps: o.steps, batch: 64, seed: o.seed, classes: [...DEFAULT_CLASSES], outDir: runDir(alpha), checkpointEvery: o.steps, qualityEvery: 100,
+        kind: 'vae', alpha, steps: o.steps, batch: SWEEP_BATCH, seed: o.seed, classes: [...DEFAULT_CLASSES], outDir: runDir(alpha), checkpointEvery: o.steps, qualityEvery: SWEEP_QUALITY_EVERY,
         backend: o.backend, dataDir: o.dataDir,
       });
     }
-    if (!existsSync(join(runDir(alpha), LOG_FILE))) throw new Error(`alpha-sweep --summary-only: no run for α = ${alpha} in ${runDir(alpha)}`);
     logs[`alpha-${alpha}.jsonl`] = readFileSync(join(runDir(alpha), LOG_FILE), 'utf8');
   }
   const reference = await qualityReference(DEFAULT_CLASSES, o.dataDir);
@@ -59,7 +80,7 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
     const log = logs[`alpha-${alpha}.jsonl`]!.trim().split('\n').map((l) => JSON.parse(l) as StepRecord);
     const last = log.slice(-LAST_STEPS);
     const model = await loadGenerative('vae', runDir(alpha));
-    const samples = generateImages(model, fixedLatents(QUALITY_SAMPLES, model.latentDim, o.seed, 'alpha-sweep'));
+    const samples = generateImages(model, fixedLatents(QUALITY_SAMPLES, model.latentDim, o.seed, SWEEP_LATENTS));
     points.push({
       alpha,
       steps: log.length,
@@ -70,6 +91,15 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
     });
     console.log(`α ${alpha}: mse ${points.at(-1)!.mse.toFixed(4)}, kl ${points.at(-1)!.kl.toFixed(2)}, sharpness ${points.at(-1)!.sharpness.toFixed(3)} × real, Fréchet ${points.at(-1)!.frechet.toFixed(2)}`);
   }
-  writeFolderAtomically(o.out, { ...logs, 'summary.json': JSON.stringify(points, null, 2) + '\n' }, { what: 'the α sweep' });
-  console.log(`[alpha-sweep] step logs and summary.json in ${o.out}`);
+  const record = {
+    alphas: o.alphas, steps: o.steps, seed: o.seed, batchSize: SWEEP_BATCH, classes: DEFAULT_CLASSES, qualityEvery: SWEEP_QUALITY_EVERY,
+    summary: { lastSteps: LAST_STEPS, samples: QUALITY_SAMPLES, latents: { seed: o.seed, stream: SWEEP_LATENTS } },
+    environment: runEnvironment(o.backend), data: datasetChecksums(), savedAt: new Date().toISOString(),
+  };
+  writeFolderAtomically(o.out, {
+    ...logs,
+    'summary.json': JSON.stringify(points, null, 2) + '\n',
+    'sweep.json': JSON.stringify(record, null, 2) + '\n',
+  }, { what: 'the α sweep' });
+  console.log(`[alpha-sweep] step logs, summary.json and sweep.json (seed, settings, environment) in ${o.out}`);
 }

@@ -1,9 +1,11 @@
 /** `train` and `train-classifier`: CLI glue around models/train.ts with a progress bar. */
 import { SingleBar, Presets } from 'cli-progress';
-import { existsSync, readFileSync } from 'node:fs';
+import type { LayersModel } from '@tensorflow/tfjs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackendInfo } from '../models/backend';
-import { MANIFEST_FILE, readManifest, saveCheckpoint } from '../models/checkpoint';
+import { MANIFEST_FILE, loadNetwork, readManifest, saveCheckpoint } from '../models/checkpoint';
 import { CLASSIFIER_CLASSES, accuracy, predictLabels, trainClassifier } from '../models/classifier/model';
 import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { datasetChecksums } from '../models/data/fashion-mnist';
@@ -81,14 +83,16 @@ export async function runTraining(o: TrainCommand): Promise<void> {
     },
   });
   bar.stop();
-  // Without the first steps (oneDNN primitive caches, Adam's slots) when the run has more.
-  const timed = result.log.length > WARM_UP_STEPS ? result.log.slice(WARM_UP_STEPS) : result.log;
+  // This process's steps only (a resumed run's log holds the earlier ones too), without its first
+  // steps (oneDNN primitive caches, Adam's slots) when it took more.
+  const own = result.log.slice(result.start);
+  const timed = own.length > WARM_UP_STEPS ? own.slice(WARM_UP_STEPS) : own;
   const median = quantileSorted(timed.map((r) => r.ms).sort((a, b) => a - b), 0.5);
   console.log(`[train] ${o.kind}: ${steps} steps, median ${median.toFixed(1)} ms/step; checkpoint in ${o.outDir}`);
   if (o.publish) {
     const target = checkpointDir(o.kind);
     const manifest = readManifest<object>(o.outDir);
-    const inference: Record<string, import('@tensorflow/tfjs').LayersModel> = o.kind === 'vae'
+    const inference: Record<string, LayersModel> = o.kind === 'vae'
       ? { encoder: result.trainable.networks.encoder!, decoder: result.trainable.networks.decoder! }
       : { generator: result.trainable.networks.generator! };
     await saveCheckpoint(target, {
@@ -100,6 +104,17 @@ export async function runTraining(o: TrainCommand): Promise<void> {
   }
 }
 
+/** `model` as a float16 checkpoint holds it: saved at half precision and loaded back. */
+async function asFloat16(model: LayersModel): Promise<LayersModel> {
+  const dir = mkdtempSync(join(tmpdir(), 'classifier-float16-'));
+  try {
+    await saveCheckpoint(dir, { networks: { classifier: model }, manifest: {} }, { half: true });
+    return await loadNetwork(dir, 'classifier');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function runClassifierTraining(o: { steps: number; seed: number; backend: BackendInfo; dataDir?: string }): Promise<void> {
   const trainSet = loadShoes('train', CLASSIFIER_CLASSES, o.dataDir);
   const testSet = loadShoes('test', CLASSIFIER_CLASSES, o.dataDir);
@@ -107,10 +122,13 @@ export async function runClassifierTraining(o: { steps: number; seed: number; ba
   bar.start(o.steps, 0, { loss: '-' });
   const model = trainClassifier(trainSet, { seed: o.seed, steps: o.steps, batchSize: 64, onStep: (s, loss) => bar.update(s + 1, { loss: loss.toFixed(4) }) });
   bar.stop();
-  const predicted = predictLabels(model, testSet.images, testSet.count);
+  // Scored as committed: with its weights rounded to float16, saved and loaded back.
+  const committed = await asFloat16(model);
+  const predicted = predictLabels(committed, testSet.images, testSet.count);
+  committed.dispose();
   const testAccuracy = accuracy(predicted, testSet.labels);
   const sandalVsSneaker = accuracy(predicted, testSet.labels, [SANDAL, SNEAKER]);
-  console.log(`[classifier] test accuracy ${(testAccuracy * 100).toFixed(2)}% (3 classes), ${(sandalVsSneaker * 100).toFixed(2)}% on sandal vs sneaker`);
+  console.log(`[classifier] float16 weights: test accuracy ${(testAccuracy * 100).toFixed(2)}% (3 classes), ${(sandalVsSneaker * 100).toFixed(2)}% on sandal vs sneaker`);
   await saveCheckpoint(CLASSIFIER_DIR, {
     networks: { classifier: model },
     manifest: {

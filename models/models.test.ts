@@ -66,6 +66,9 @@ describe.each(MODEL_KINDS)('%s', (kind) => {
     const resumed = await run(kind, dir, 5, { resume: true });
     expect(trainableHash(resumed.trainable)).toBe(trainableHash(straight.trainable));
     expect(readFileSync(join(dir, LOG_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step)).toEqual([0, 1, 2, 3, 4]);
+    expect(resumed.start).toBe(3);
+    const { runs } = readManifest<{ runs: { fromStep: number; environment: { backend: string } }[] }>(dir);
+    expect(runs.map((r) => [r.fromStep, r.environment.backend])).toEqual([[0, 'tensorflow'], [3, 'tensorflow']]);
   });
 });
 
@@ -81,13 +84,29 @@ test('checkpoints hold the tfjs layers format, a manifest and the step log', asy
   expect(generative.latentDim).toBe(100);
 });
 
-test('--resume refuses a run whose seed, config, batch or classes differ, naming each', () => {
-  const saved = { kind: 'vae', seed: 1, config: { alpha: 2000 }, batchSize: 64, classes: [5, 7] };
+test('--resume refuses a run whose seed, config, batch, classes or backend differ, naming each', () => {
+  const saved = { kind: 'vae', seed: 1, config: { alpha: 2000 }, batchSize: 64, classes: [5, 7], backend: 'tensorflow' };
   expect(resumeMismatch('d', saved, saved)).toBeUndefined();
   expect(resumeMismatch('d', saved, { ...saved, config: { alpha: 10 }, batchSize: 32 })).toBe(
     '--resume: the run in d differs: config {"alpha":2000} there, {"alpha":10} asked; batchSize 64 there, 32 asked',
   );
   expect(resumeMismatch('d', saved, { ...saved, kind: 'dcgan', classes: [7] })).toMatch(/kind "vae" there, "dcgan" asked; classes \[5,7\] there, \[7\] asked$/);
+  expect(resumeMismatch('d', saved, { ...saved, backend: 'cpu' })).toBe('--resume: the run in d differs: backend "tensorflow" there, "cpu" asked');
+});
+
+test('--resume checks the step log it continues, naming the file and line', async () => {
+  const dir = tempDir();
+  await run('vae', dir, 2);
+  const log = join(dir, LOG_FILE);
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  writeFileSync(log, `${lines[0]}\n{"step": 1, "loss"\n`);
+  await expect(run('vae', dir, 3, { resume: true })).rejects.toThrow(`${log}:2: expected a JSON step record, found "{\\"step\\": 1, \\"loss\\""`);
+  writeFileSync(log, `${lines[0]}\n`);
+  await expect(run('vae', dir, 3, { resume: true })).rejects.toThrow(/--resume: .*log\.jsonl: expected records of steps 0–1 in order, found 1 records/);
+  writeFileSync(log, `${lines[1]}\n${lines[0]}\n`);
+  await expect(run('vae', dir, 3, { resume: true })).rejects.toThrow(/expected records of steps 0–1 in order, found step 1 at record 1/);
+  writeFileSync(log, 'not json at all\n');
+  await expect(run('vae', dir, 1)).resolves.toMatchObject({ start: 0 }); // a new run replaces the folder: its log is not read
 });
 
 test('the quality signal is recorded every qualityEvery steps, from the model being trained', async () => {
@@ -172,7 +191,7 @@ test('bad options are clear errors', async () => {
   await expect(run('vae', tempDir(), 2, { resume: true })).rejects.toThrow(/--resume: expected a checkpoint in .*, found no manifest\.json there/);
   const file = join(tempDir(), 'a-file');
   writeFileSync(file, 'x');
-  await expect(run('vae', file, 2)).rejects.toThrow(/expected a folder for the checkpoint, found a file/);
+  await expect(run('vae', file, 2)).rejects.toThrow(`--out: expected a folder for the checkpoint, found the file ${file}`);
   expect(existsSync(file)).toBe(true);
 });
 

@@ -9,7 +9,7 @@ import type { BackendInfo } from './backend';
 import { MANIFEST_FILE, readManifest, restoreNetwork, restoreOptimizer, saveCheckpoint } from './checkpoint';
 import { datasetChecksums } from './data/fashion-mnist';
 import { batchIndices, gather, toPixelRange, type ImageSet } from './data/shoes';
-import { runEnvironment } from './environment';
+import { runEnvironment, type RunEnvironment } from './environment';
 import { imagesToTensor } from './layers';
 import { batchesPerStep, createTrainable, referenceConfig, type ModelOptions } from './registry';
 import { deriveSeed } from './seed';
@@ -48,7 +48,16 @@ export interface StepRecord extends StepLosses {
 export interface TrainResult {
   trainable: Trainable;
   steps: number;
+  /** The step this process began at: 0, or the resumed checkpoint's. */
+  start: number;
+  /** Every step of the run, the resumed checkpoint's included. */
   log: StepRecord[];
+}
+
+/** A process that trained the checkpoint, from `fromStep` on; a resumed run lists each. */
+export interface RunSegment {
+  fromStep: number;
+  environment: RunEnvironment;
 }
 
 export class TrainingDivergedError extends Error {
@@ -65,18 +74,23 @@ export function validateTrainOptions(o: Pick<TrainOptions, 'kind' | 'steps' | 'b
   if (o.alpha !== undefined && o.kind !== 'vae') throw new RangeError(`--alpha: only the VAE has an α (its MSE weight), found --alpha ${o.alpha} with --model ${o.kind}`);
 }
 
-/** What a resumed run must share with the checkpoint it continues, as the manifest records it. */
+/**
+ * What a resumed run must share with the checkpoint it continues, as the manifest records it. The
+ * backend too: another one rounds differently (tfjs's Adam instead of TensorFlow's fused kernel),
+ * so the weights would not be an uninterrupted run's.
+ */
 export interface RunIdentity {
   kind: string;
   seed: number;
   config: object;
   batchSize: number;
   classes: readonly number[];
+  backend: string | undefined;
 }
 
 /** Why `--resume` cannot continue the run in `dir` with `wanted`, or undefined when it can. */
 export function resumeMismatch(dir: string, saved: RunIdentity, wanted: RunIdentity): string | undefined {
-  const differences = (['kind', 'seed', 'config', 'batchSize', 'classes'] as const)
+  const differences = (['kind', 'seed', 'config', 'batchSize', 'classes', 'backend'] as const)
     .filter((key) => JSON.stringify(saved[key]) !== JSON.stringify(wanted[key]))
     .map((key) => `${key} ${JSON.stringify(saved[key])} there, ${JSON.stringify(wanted[key])} asked`);
   return differences.length ? `--resume: the run in ${dir} differs: ${differences.join('; ')}` : undefined;
@@ -96,21 +110,37 @@ function nonFiniteWeight(trainable: Trainable): string | undefined {
   return undefined;
 }
 
+/** The resumed checkpoint's step log: one record for each of steps 0 … upToStep − 1, in order. */
 function readLog(outDir: string, upToStep: number): StepRecord[] {
   const path = join(outDir, LOG_FILE);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as StepRecord).filter((r) => r.step < upToStep);
+  if (!existsSync(path)) throw new Error(`--resume: expected the step log ${path} beside the checkpoint, found none`);
+  const records = readFileSync(path, 'utf8').split('\n').flatMap((line, i) => {
+    if (!line.trim()) return [];
+    try {
+      return [JSON.parse(line) as StepRecord];
+    } catch (error) {
+      throw new Error(`--resume: ${path}:${i + 1}: expected a JSON step record, found ${JSON.stringify(line.slice(0, 60))} (${(error as Error).message})`);
+    }
+  });
+  const log = records.filter((r) => r.step < upToStep);
+  const gap = log.findIndex((r, i) => r.step !== i);
+  if (gap >= 0 || log.length !== upToStep) {
+    throw new Error(`--resume: ${path}: expected records of steps 0–${upToStep - 1} in order, found ${gap >= 0 ? `step ${log[gap]!.step} at record ${gap + 1}` : `${log.length} records`}`);
+  }
+  return log;
 }
 
 /**
  * Checkpoints replace the whole of `outDir` (written beside it, then renamed in), so a folder that
- * holds anything but an earlier checkpoint is refused rather than emptied.
+ * holds anything but an earlier checkpoint is refused rather than emptied; so is a file, before
+ * any training. `flag` names where the folder came from.
  */
-export function assertCheckpointFolder(outDir: string): void {
-  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) return;
+export function assertCheckpointFolder(outDir: string, flag = '--out'): void {
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) throw new Error(`${flag}: expected a folder for the checkpoint, found the file ${outDir}`);
   const entries = readdirSync(outDir);
   if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
-    throw new Error(`--out: ${outDir} holds ${entries.length} files but no checkpoint (${MANIFEST_FILE}); checkpoints replace the whole folder, so choose an empty or new one`);
+    throw new Error(`${flag}: ${outDir} holds ${entries.length} files but no checkpoint (${MANIFEST_FILE}); checkpoints replace the whole folder, so choose an empty or new one`);
   }
 }
 
@@ -130,18 +160,23 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const trainable = createTrainable(o.kind, o.seed, o);
   const pixels = toPixelRange(o.data.images, trainable.pixelRange);
   let start = 0;
+  const environment = runEnvironment(o.backend);
+  let runs: RunSegment[] = [{ fromStep: 0, environment }];
   if (o.resume) {
     if (!existsSync(join(o.outDir, MANIFEST_FILE))) throw new Error(`--resume: expected a checkpoint in ${o.outDir}, found no ${MANIFEST_FILE} there`);
-    const manifest = readManifest<RunIdentity & { step: unknown }>(o.outDir);
-    const mismatch = resumeMismatch(o.outDir, manifest, { kind: o.kind, seed: o.seed, config: referenceConfig(o.kind, o), batchSize: o.batchSize, classes: o.data.classes });
+    const manifest = readManifest<Omit<RunIdentity, 'backend'> & { step: unknown; environment?: RunEnvironment; runs?: RunSegment[] }>(o.outDir);
+    const saved = { ...manifest, backend: manifest.environment?.backend };
+    const mismatch = resumeMismatch(o.outDir, saved, { kind: o.kind, seed: o.seed, config: referenceConfig(o.kind, o), batchSize: o.batchSize, classes: o.data.classes, backend: environment.backend });
     if (mismatch) throw new Error(mismatch);
     if (!Number.isSafeInteger(manifest.step) || (manifest.step as number) < 0) throw new Error(`--resume: ${o.outDir}/${MANIFEST_FILE}: expected the step reached as an integer ≥ 0, found ${JSON.stringify(manifest.step)}`);
     start = manifest.step as number;
     if (start >= o.steps) throw new RangeError(`--steps: the checkpoint in ${o.outDir} is at step ${start}; expected more steps than that, found ${o.steps}`);
+    // Manifests before `runs` name only the process that saved them.
+    runs = [...(manifest.runs ?? (manifest.environment ? [{ fromStep: 0, environment: manifest.environment }] : [])), { fromStep: start, environment }];
     for (const [name, model] of Object.entries(trainable.networks)) await restoreNetwork(o.outDir, name, model);
     for (const [name, opt] of Object.entries(trainable.optimizers)) await restoreOptimizer(o.outDir, name, opt);
   }
-  const log = readLog(o.outDir, start);
+  const log = o.resume ? readLog(o.outDir, start) : [];
   const manifestFor = (step: number) => ({
     kind: o.kind,
     config: referenceConfig(o.kind, o),
@@ -150,7 +185,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     batchSize: o.batchSize,
     classes: o.data.classes,
     trainImages: o.data.count,
-    environment: runEnvironment(o.backend),
+    environment,
+    runs,
     data: datasetChecksums(),
     savedAt: new Date().toISOString(),
   });
@@ -189,5 +225,5 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       await checkpoint(done);
     }
   }
-  return { trainable, steps: o.steps, log };
+  return { trainable, steps: o.steps, start, log };
 }

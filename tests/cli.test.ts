@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { program } from '../cli';
+import { sweepRunMismatch } from '../commands/alpha-sweep';
 
 function parse(...args: string[]): Promise<unknown> {
   const quiet = (c: Command) => c.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
@@ -38,4 +39,15 @@ test('alpha-sweep refuses an --out folder that holds more than an earlier sweep,
   writeFileSync(join(dir, 'precious.txt'), 'mine');
   await expect(parse('alpha-sweep', '--summary-only', '--out', dir)).rejects.toThrow(/--out: .* holds precious\.txt, which is not an α sweep's; the sweep replaces the whole folder/);
   expect(readdirSync(dir)).toEqual(['precious.txt']);
+});
+
+test("alpha-sweep --summary-only scores only the cached runs its flags describe, naming what differs", () => {
+  const run = { kind: 'vae', seed: 1, step: 600, config: { alpha: 2000, latentDim: 100 } };
+  expect(sweepRunMismatch('runs/a', run, { alpha: 2000, seed: 1, steps: 600 })).toBeUndefined();
+  expect(sweepRunMismatch('runs/a', run, { alpha: 2000, seed: 2, steps: 300 })).toBe(
+    "alpha-sweep --summary-only: the run in runs/a is not this sweep's: seed 1 there, 2 asked; steps 600 there, 300 asked",
+  );
+  expect(sweepRunMismatch('runs/a', { ...run, kind: 'dcgan', config: {} }, { alpha: 10, seed: 1, steps: 600 })).toBe(
+    "alpha-sweep --summary-only: the run in runs/a is not this sweep's: kind \"dcgan\" there, \"vae\" asked; alpha undefined there, 10 asked",
+  );
 });
