@@ -34,9 +34,10 @@ export function goldenOriginals(): Float32Array {
   return alternatingTestImages(loadShoes('test'), GOLDEN_FIXTURES.reconstructions).images;
 }
 
-/** Compares images with a committed golden, as the matcher does, without writing anything. */
-export function compareWithGolden(name: string, images: Float32Array): ImageMismatch | null {
-  const golden = decodePng(readFileSync(goldenPath(PROJECT_ROOT, GOLDEN_SUITE, name)), name);
+/** Compares images with a committed golden (of goldens.test.ts unless `suite` says), as the matcher does, without writing anything. */
+export function compareWithGolden(name: string, images: Float32Array, suite = GOLDEN_SUITE): ImageMismatch | null {
+  const path = goldenPath(PROJECT_ROOT, suite, name);
+  const golden = decodePng(readFileSync(path), path);
   return compareImages(golden, toRgba(imagesToGrid(images, COLUMNS)));
 }
 

@@ -13,7 +13,7 @@ import { useBackend, type BackendInfo } from '../models/backend';
 import { checkpointDir } from '../models/registry';
 import { REFERENCE_VAE } from '../models/vae/config';
 import { vaeGenerative } from '../models/vae/model';
-import type { GenerativeModel, ModelKind } from '../models/types';
+import { MODEL_KINDS, type GenerativeModel, type ModelKind } from '../models/types';
 import { generatorAsGenerative } from '../models/gan/networks';
 import { COLUMNS, FIGURES, PROJECT_ROOT, compareWithGolden, goldenOriginals, loadCommittedModels, type Figure } from './golden-figures';
 import { lossTraceEntries, trainingRegressionRun } from './training';
@@ -83,6 +83,17 @@ test('changing the sampling seed fails the samples goldens', () => {
   for (const kind of ['vae', 'dcgan', 'wgan-gp'] as const) {
     expect(compareWithGolden(`${kind}-samples`, sampleFigure(models[kind], otherSeed))).not.toBeNull();
   }
+});
+
+test.each(MODEL_KINDS)('%s: dropping the last training step fails its training golden, with a margin', async (kind) => {
+  const suite = join(PROJECT_ROOT, 'tests', 'training-regression.test.ts');
+  const samplesAfter = async (steps: number) => sampleFigure((await trainingRegressionRun(kind, backend, { steps })).trainable.asGenerative());
+  const name = `training-${kind}-tensorflow`;
+  expect(compareWithGolden(name, await samplesAfter(GOLDEN_FIXTURES.trainingSteps), suite)).toBeNull();
+  const dropped = await samplesAfter(GOLDEN_FIXTURES.trainingSteps - 1);
+  const grid = imagesToGrid(dropped, COLUMNS);
+  const allowed = allowedDiffPixels(resolveCompareOptions({}), grid.width * grid.height);
+  expect(compareWithGolden(name, dropped, suite)?.diffPixels ?? 0).toBeGreaterThanOrEqual(3 * allowed);
 });
 
 test('changing α fails the VAE training-regression baseline', async () => {

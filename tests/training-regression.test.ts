@@ -5,7 +5,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { GOLDEN_FIXTURES } from '../fixtures/goldens';
-import { GOLDEN_DEFAULTS } from '../harness/golden/defaults';
 import { sampleFigure } from '../harness/samples/figures';
 import { useBackend } from '../models/backend';
 import { createTrainable } from '../models/registry';
@@ -19,9 +18,9 @@ describe('tensorflow', () => {
     const result = await trainingRegressionRun(kind, backend);
     expect(result.log.map((r) => r.step)).toEqual(Array.from({ length: GOLDEN_FIXTURES.trainingSteps }, (_, i) => i));
     for (const [key, value] of lossTraceEntries(kind, 'tensorflow', result)) expect(value).toMatchMetricBaseline(key, { tolerance: LOSS_TRACE_TOLERANCE });
-    expect({ images: sampleFigure(result.trainable.asGenerative()), columns: COLUMNS }).toMatchGoldenImage(`training-${kind}-tensorflow`, {
-      threshold: GOLDEN_DEFAULTS.derivedThreshold,
-    });
+    // The default threshold: these steps repeat bit for bit here, and at the looser derived
+    // threshold dropping the last step's update went unseen (WGAN-GP: 0 pixels; golden-mutations).
+    expect({ images: sampleFigure(result.trainable.asGenerative()), columns: COLUMNS }).toMatchGoldenImage(`training-${kind}-tensorflow`);
   });
 });
 

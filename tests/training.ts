@@ -8,7 +8,7 @@ import { loadShoes } from '../models/data/shoes';
 import { train, type TrainResult } from '../models/train';
 import type { ModelKind } from '../models/types';
 
-export async function trainingRegressionRun(kind: ModelKind, backend: BackendInfo, overrides: { alpha?: number } = {}): Promise<TrainResult> {
+export async function trainingRegressionRun(kind: ModelKind, backend: BackendInfo, overrides: { alpha?: number; steps?: number } = {}): Promise<TrainResult> {
   const outDir = mkdtempSync(join(tmpdir(), `training-regression-${kind}-`));
   try {
     return await train({

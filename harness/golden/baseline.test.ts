@@ -84,6 +84,12 @@ describe('metrics.json', () => {
     expect(await Promise.all([1, 2, 3, 4].map(run))).toEqual([0, 0, 0, 0]);
     expect(Object.keys(readBaselines(file))).toHaveLength(600);
     expect(existsSync(`${file}.lock`)).toBe(false);
+    // Again, starting from a lock its holder left behind: all four see it stale at once.
+    writeFileSync(`${file}.lock`, '999999999');
+    expect(await Promise.all([5, 6, 7, 8].map(run))).toEqual([0, 0, 0, 0]);
+    expect(Object.keys(readBaselines(file))).toHaveLength(1200);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect(existsSync(`${file}.lock.takeover`)).toBe(false);
   }, 60_000);
 
   test('a lock left by a process that no longer runs is taken over', () => {

@@ -52,6 +52,20 @@ export function checkBaseline(key: string, baseline: MetricBaseline, value: numb
   return `metric '${key}' = ${value} is ${side} its baseline band [${lo}, ${hi}] (baseline ${baseline.value}, from ${baseline.source})`;
 }
 
+/**
+ * Why a stored band is no longer the one its test asks for, or null. A tolerance gives the band
+ * from the stored value; a confidence interval is compared only when the value repeated exactly
+ * (seeded runs repeat their intervals, so a difference then is a changed rule, not noise). Without
+ * this a tightened tolerance never reached a value that stayed inside its old, wider band.
+ */
+export function staleBand(key: string, baseline: MetricBaseline, value: number, options: BaselineOptions): string | null {
+  if (options.tolerance === undefined && (options.ci === undefined || value !== baseline.value)) return null;
+  const wanted = bandFor(baseline.value, options);
+  const same = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (same(wanted.band[0], baseline.band[0]) && same(wanted.band[1], baseline.band[1])) return null;
+  return `metric '${key}': its stored band [${baseline.band.join(', ')}] (from ${baseline.source}) is not the one its test now asks for, [${wanted.band.join(', ')}] (${wanted.derivation})`;
+}
+
 function assertBaseline(entry: unknown, key: string, path: string): asserts entry is MetricBaseline {
   const e = entry as Partial<MetricBaseline> | null;
   const ok =
@@ -99,6 +113,26 @@ function holderIsGone(lock: string): boolean {
 }
 
 /**
+ * Removes `lock` if its holder is gone, deciding under `<lock>.takeover` (created exclusively):
+ * two waiters that both saw the stale lock could otherwise both remove "it", the second removing
+ * the lock the first had just taken.
+ */
+function removeIfStale(lock: string): void {
+  const takeover = `${lock}.takeover`;
+  try {
+    closeSync(openSync(takeover, 'wx'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return; // another waiter is deciding
+    throw error;
+  }
+  try {
+    if (holderIsGone(lock)) rmSync(lock, { force: true });
+  } finally {
+    rmSync(takeover, { force: true });
+  }
+}
+
+/**
  * Runs `update` holding `<path>.lock` (created exclusively): jest's workers update one file, and
  * a read-modify-write that interleaves with another worker's would lose its keys.
  */
@@ -114,10 +148,10 @@ function withLock<T>(path: string, update: () => T): T {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (holderIsGone(lock)) {
-        rmSync(lock, { force: true });
+        removeIfStale(lock);
         continue;
       }
-      if (Date.now() > deadline) throw new BaselineFileError(`${lock}: held for over ${LOCK_WAIT_MS / 1000} s; if no test run is writing baselines, delete it`);
+      if (Date.now() > deadline) throw new BaselineFileError(`${lock}: held for over ${LOCK_WAIT_MS / 1000} s; if no test run is writing baselines, delete it (and ${lock}.takeover if it is there)`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }
   }

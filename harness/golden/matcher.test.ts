@@ -174,6 +174,21 @@ describe('toMatchMetricBaseline', () => {
     expect(stored()['vae.fid'].band).toEqual([13, 15]);
   });
 
+  test('a band its test no longer asks for fails, and -u re-derives it, even when the value is inside the old band', () => {
+    toMatchMetricBaseline.call(jestLike('new'), 10, 'vae.mse', { tolerance: 0.5 });
+    const tightened = toMatchMetricBaseline.call(jestLike('none'), 10.2, 'vae.mse', { tolerance: 0.01 });
+    expect(tightened.pass).toBe(false);
+    const source = `tests/fixture.test.ts › ${expect.getState().currentTestName}; band: ±50%`;
+    expect(tightened.message()).toContain(`metric 'vae.mse': its stored band [5, 15] (from ${source}) is not the one its test now asks for, [9.9, 10.1] (band: ±1%)`);
+    expect(toMatchMetricBaseline.call(jestLike('all'), 10, 'vae.mse', { tolerance: 0.01 }).pass).toBe(true);
+    expect(stored()['vae.mse'].band).toEqual([9.9, 10.1]);
+    // A confidence interval is compared only when the value repeated: a moved value brings its own interval.
+    toMatchMetricBaseline.call(jestLike('new'), 0.5, 'vae.rate', { ci: [0.375, 0.625] });
+    expect(toMatchMetricBaseline.call(jestLike('none'), 0.5, 'vae.rate', { ci: [0.5, 0.5] }).pass).toBe(false);
+    expect(toMatchMetricBaseline.call(jestLike('none'), 0.52, 'vae.rate', { ci: [0.51, 0.53] }).pass).toBe(true);
+    expect(toMatchMetricBaseline.call(jestLike('none'), 0.5, 'vae.rate', { ci: [0.375, 0.625] }).pass).toBe(true);
+  });
+
   test('CI mode refuses to write a new baseline', () => {
     const result = toMatchMetricBaseline.call(jestLike('none'), 12, 'vae.fid', { ci: [11, 13.5] });
     expect(result.pass).toBe(false);

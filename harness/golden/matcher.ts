@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { writeFileAtomically } from '../../models/atomic-write';
-import { bandFor, checkBaseline, readBaselines, updateBaselines, validateMetricKey } from './baseline';
+import { bandFor, checkBaseline, readBaselines, staleBand, updateBaselines, validateMetricKey } from './baseline';
 import { compareImages, describeThresholds, resolveCompareOptions } from './compare';
 import { composeComparison } from './compose';
 import { imagesToGrid } from './grid';
@@ -206,7 +206,7 @@ export function toMatchMetricBaseline(this: MatcherThis, received: unknown, key:
   recordUsage({ kind: 'metric', file, key, testPath: ctx.testPath });
   const conflict = claim(ctx, 'metric key', key);
   if (conflict) return { pass: false, message: () => `${hint}\n\n${conflict}` };
-  const problem = entry ? checkBaseline(key, entry, received) : null;
+  const problem = entry ? (checkBaseline(key, entry, received) ?? (hasBandOptions ? staleBand(key, entry, received, options) : null)) : null;
   const action = decideUpdateAction(updateModeOf(ctx.snapshotState), entry !== undefined, problem === null);
 
   if (action === 'write-new' || action === 'overwrite') {

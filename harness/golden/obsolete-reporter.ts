@@ -11,11 +11,11 @@ import type { AggregatedResult } from '@jest/test-result';
 import type { Config } from '@jest/types';
 import { existsSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { readBaselines, updateBaselines } from './baseline';
 import { GOLDEN_DEFAULTS } from './defaults';
 import { findObsolete, incompleteRunReason, partialRunReason, type FileOutcome, type ObsoleteResult } from './obsolete';
-import { metricsBaselinePath, snapshotsDir } from './paths';
+import { FAILURE_KINDS, metricsBaselinePath, snapshotsDir, TEST_SUFFIX } from './paths';
 import { readUsage } from './usage';
 
 function listPngs(dir: string): string[] {
@@ -24,6 +24,17 @@ function listPngs(dir: string): string[] {
     .filter((f) => f.toLowerCase().endsWith('.png'))
     .map((f) => join(dir, f))
     .filter((f) => statSync(f).isFile());
+}
+
+const SKIPPED_FOLDERS = new Set(['node_modules', 'reports', 'snapshots']);
+
+/** Test files under `dir`, whatever this run's filters: folders starting with '.' and outputs skipped. */
+function listTestFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name) ? [] : listTestFiles(path);
+    return entry.isFile() && TEST_SUFFIX.test(entry.name) ? [path] : [];
+  });
 }
 
 function removeEmptyParents(dir: string, stopAt: string): void {
@@ -76,7 +87,7 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
         problems.push((error as Error).message);
         continue;
       }
-      const found = findObsolete({ rootDir, goldenFiles: listPngs(snapshotsDir(rootDir)), baselines, baselinesFile, usage, outcomes });
+      const found = findObsolete({ rootDir, goldenFiles: listPngs(snapshotsDir(rootDir)), baselines, baselinesFile, usage, outcomes, testFiles: listTestFiles(rootDir) });
       problems.push(...this.act(rootDir, baselinesFile, found));
     }
     if (problems.length > 0) this.lastError = new Error(problems.join('\n'));
@@ -99,9 +110,14 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
       ...found.metricKeys.map((k) => `    ${rel(baselinesFile)}: ${k}`),
     ].join('\n');
     if (this.globalConfig.updateSnapshot === 'all') {
+      const failuresDir = join(rootDir, GOLDEN_DEFAULTS.paths.failuresDir);
       for (const g of found.goldens) {
         rmSync(g, { force: true });
         removeEmptyParents(dirname(g), snapshotsDir(rootDir));
+        // Its last failure's images too, or the report would list a golden that is gone.
+        const failures = join(failuresDir, relative(snapshotsDir(rootDir), dirname(g)));
+        for (const kind of FAILURE_KINDS) rmSync(join(failures, `${basename(g, '.png')}-${kind}.png`), { force: true });
+        removeEmptyParents(failures, failuresDir);
       }
       if (found.metricKeys.length > 0) updateBaselines(baselinesFile, Object.fromEntries(found.metricKeys.map((k) => [k, undefined])));
       write(`\nRemoved ${count} obsolete golden${count > 1 ? 's' : ''} (no test used them):\n${listing}`);

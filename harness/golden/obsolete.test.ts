@@ -46,6 +46,7 @@ describe('findObsolete', () => {
       { kind: 'metric', file: '/repo/snapshots/metrics.json', key: 'vae.fid', testPath: '/repo/models/vae.test.ts' },
     ],
     outcomes: [{ testFilePath: '/repo/models/vae.test.ts', clean: true }],
+    testFiles: ['/repo/models/vae.test.ts'],
     ...over,
   });
 
@@ -60,6 +61,12 @@ describe('findObsolete', () => {
   test('a test file with failed, skipped or todo tests keeps its goldens and baselines', () => {
     const found = findObsolete(input({ outcomes: [{ testFilePath: '/repo/models/vae.test.ts', clean: false }] }));
     expect(found.goldens).toEqual(['/repo/snapshots/gone/grid.png', '/repo/snapshots/stray.png']);
+    expect(found.metricKeys).toEqual([]);
+  });
+
+  test('a test file that exists but did not run (e.g. --testPathIgnorePatterns) keeps its goldens and baselines', () => {
+    const found = findObsolete(input({ outcomes: [], usage: [], testFiles: ['/repo/models/vae.test.ts', '/repo/tests/gone.test.ts'] }));
+    expect(found.goldens).toEqual(['/repo/snapshots/stray.png']);
     expect(found.metricKeys).toEqual([]);
   });
 

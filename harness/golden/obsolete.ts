@@ -1,8 +1,10 @@
 /**
  * Obsolete goldens, judged like jest judges obsolete snapshots: only after a run of the whole
  * suite, and never for a test file that did not run cleanly (failed, skipped or todo tests, or a
- * file that failed to load), since its goldens were perhaps simply not reached. Pure: the
- * reporter gathers the inputs and acts on the result.
+ * file that failed to load), since its goldens were perhaps simply not reached; nor for a test
+ * file that exists but did not run at all (a project setting narrowed from the command line, such
+ * as --testPathIgnorePatterns, which jest does not report as a filter). Pure: the reporter
+ * gathers the inputs and acts on the result.
  */
 import { join, relative, sep } from 'node:path';
 import { testFileStem } from './paths';
@@ -71,6 +73,8 @@ export interface ObsoleteInput {
   baselinesFile: string;
   usage: readonly UsageRecord[];
   outcomes: readonly FileOutcome[];
+  /** Every test file under rootDir (absolute paths), run or not. */
+  testFiles: readonly string[];
 }
 
 export interface ObsoleteResult {
@@ -94,9 +98,10 @@ export function findObsolete(input: ObsoleteInput): ObsoleteResult {
   const { rootDir, usage } = input;
   const usedGoldens = new Set(usage.flatMap((u) => (u.kind === 'golden' ? [u.path] : [])));
   const usedKeys = new Set(usage.flatMap((u) => (u.kind === 'metric' && u.file === input.baselinesFile ? [u.key] : [])));
-  const unclean = input.outcomes.filter((o) => !o.clean);
-  const exemptStems = new Set(unclean.map((o) => safeStem(o.testFilePath)).filter((s): s is string => s !== undefined));
-  const uncleanFiles = new Set(unclean.map((o) => o.testFilePath));
+  const ran = new Set(input.outcomes.map((o) => o.testFilePath));
+  const notJudged = [...input.outcomes.filter((o) => !o.clean).map((o) => o.testFilePath), ...input.testFiles.filter((f) => !ran.has(f))];
+  const exemptStems = new Set(notJudged.map(safeStem).filter((s): s is string => s !== undefined));
+  const uncleanFiles = new Set(notJudged);
 
   const goldens = input.goldenFiles
     .filter((g) => !usedGoldens.has(g))

@@ -9,7 +9,8 @@
 import { basename, join } from 'node:path';
 import { GOLDEN_DEFAULTS } from './defaults';
 
-const TEST_SUFFIX = /\.(test|spec)\.[cm]?[jt]sx?$/;
+/** The end of a test file's name. */
+export const TEST_SUFFIX = /\.(test|spec)\.[cm]?[jt]sx?$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export const FAILURE_KINDS = ['expected', 'actual', 'diff', 'composite'] as const;
