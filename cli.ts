@@ -178,7 +178,7 @@ program
   .option('--save-baseline', 'write the tasks this run completed into the committed baseline (the others stay); refused on a busy machine')
   .option('--allow-load', 'with --save-baseline: save even though the 1-minute load average is 0.5 or more')
   .option('--compare', 'print ratios against the committed baseline')
-  .option('--check', 'exit non-zero when a regression is flagged or a baseline task is not compared (implies --compare)')
+  .option('--check', 'exit non-zero when a regression is flagged, a baseline task is not compared, or nothing is (implies --compare)')
   .option('--threshold <x>', 'regression threshold as a fraction (0.1 = 10 % slower)', parseFraction('--threshold'), BENCH_DEFAULTS.threshold)
   .option('--time <ms>', 'measuring time per task', parseInteger('--time', 1), BENCH_DEFAULTS.timeMs)
   .option('--quick', 'fewer iterations and no peers (smoke run)')
