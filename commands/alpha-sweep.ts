@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { BackendInfo } from '../models/backend';
 import { writeFolderAtomically } from '../models/atomic-write';
 import { DEFAULT_CLASSES } from '../models/data/shoes';
-import { loadGenerative } from '../models/registry';
+import { loadGenerative, referenceConfig } from '../models/registry';
 import { MANIFEST_FILE, readManifest } from '../models/checkpoint';
 import { datasetChecksums } from '../models/data/fashion-mnist';
 import { runEnvironment } from '../models/environment';
@@ -44,12 +44,24 @@ function assertSweepFolder(out: string): void {
   if (foreign.length) throw new Error(`--out: ${out} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}, which is not an α sweep's; the sweep replaces the whole folder, so choose a new one`);
 }
 
-/** Why the cached run in `dir` is not the one the flags describe (--summary-only scores it as if it were), or undefined. */
-export function sweepRunMismatch(dir: string, manifest: { kind?: unknown; seed?: unknown; step?: unknown; config?: { alpha?: unknown } }, wanted: { alpha: number; seed: number; steps: number }): string | undefined {
-  const found = { kind: manifest.kind, alpha: manifest.config?.alpha, seed: manifest.seed, steps: manifest.step };
-  const expected = { kind: 'vae', ...wanted };
+/** What a run's manifest records; sweep.json keeps each run's provenance. */
+interface SweepRunManifest {
+  kind?: unknown;
+  config?: unknown;
+  seed?: unknown;
+  step?: unknown;
+  batchSize?: unknown;
+  classes?: unknown;
+  environment?: unknown;
+  runs?: unknown;
+}
+
+/** Why the cached run in `dir` is not the one this sweep trains (--summary-only scores it as if it were), or undefined. */
+export function sweepRunMismatch(dir: string, manifest: SweepRunManifest, wanted: { alpha: number; seed: number; steps: number }): string | undefined {
+  const found = { kind: manifest.kind, config: manifest.config, seed: manifest.seed, steps: manifest.step, batchSize: manifest.batchSize, classes: manifest.classes };
+  const expected = { kind: 'vae', config: referenceConfig('vae', { alpha: wanted.alpha }), seed: wanted.seed, steps: wanted.steps, batchSize: SWEEP_BATCH, classes: DEFAULT_CLASSES };
   const differences = (Object.keys(expected) as (keyof typeof expected)[])
-    .filter((key) => found[key] !== expected[key])
+    .filter((key) => JSON.stringify(found[key]) !== JSON.stringify(expected[key]))
     .map((key) => `${key} ${JSON.stringify(found[key])} there, ${JSON.stringify(expected[key])} asked`);
   return differences.length ? `alpha-sweep --summary-only: the run in ${dir} is not this sweep's: ${differences.join('; ')}` : undefined;
 }
@@ -59,10 +71,11 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
   const runDir = (alpha: number) => resolve('.cache', 'runs', `vae-alpha-${alpha}`);
   if (!o.summaryOnly) for (const alpha of o.alphas) assertCheckpointFolder(runDir(alpha), `alpha-sweep's run folder for α = ${alpha}`);
   const logs: Record<string, string> = {};
+  const provenance: Record<string, { environment: unknown; runs: unknown }> = {};
   for (const alpha of o.alphas) {
     if (o.summaryOnly) {
       if (!existsSync(join(runDir(alpha), MANIFEST_FILE))) throw new Error(`alpha-sweep --summary-only: no run for α = ${alpha} in ${runDir(alpha)}`);
-      const mismatch = sweepRunMismatch(runDir(alpha), readManifest(runDir(alpha)), { alpha, seed: o.seed, steps: o.steps });
+      const mismatch = sweepRunMismatch(runDir(alpha), readManifest<SweepRunManifest>(runDir(alpha)), { alpha, seed: o.seed, steps: o.steps });
       if (mismatch) throw new Error(mismatch);
     } else {
       await runTraining({
@@ -71,6 +84,8 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
       });
     }
     logs[`alpha-${alpha}.jsonl`] = readFileSync(join(runDir(alpha), LOG_FILE), 'utf8');
+    const manifest = readManifest<SweepRunManifest>(runDir(alpha));
+    provenance[`alpha-${alpha}`] = { environment: manifest.environment, runs: manifest.runs };
   }
   const reference = await qualityReference(DEFAULT_CLASSES, o.dataDir);
   const sharpnessOf = (images: Float32Array) => mean(Array.from(sharpness(images, { highFrequencyRadius: METRIC_DEFAULTS.highFrequencyRadius }).laplacianVariance));
@@ -94,6 +109,8 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
   const record = {
     alphas: o.alphas, steps: o.steps, seed: o.seed, batchSize: SWEEP_BATCH, classes: DEFAULT_CLASSES, qualityEvery: SWEEP_QUALITY_EVERY,
     summary: { lastSteps: LAST_STEPS, samples: QUALITY_SAMPLES, latents: { seed: o.seed, stream: SWEEP_LATENTS } },
+    /** Where each α's run was trained (its manifest's), and where it was scored. */
+    training: provenance,
     environment: runEnvironment(o.backend), data: datasetChecksums(), savedAt: new Date().toISOString(),
   };
   writeFolderAtomically(o.out, {

@@ -56,7 +56,8 @@ export interface TrainResult {
 
 /** A process that trained the checkpoint, from `fromStep` on; a resumed run lists each. */
 export interface RunSegment {
-  fromStep: number;
+  /** null: from a manifest that predates this list, which named only the process that saved it. */
+  fromStep: number | null;
   environment: RunEnvironment;
 }
 
@@ -171,8 +172,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (!Number.isSafeInteger(manifest.step) || (manifest.step as number) < 0) throw new Error(`--resume: ${o.outDir}/${MANIFEST_FILE}: expected the step reached as an integer ≥ 0, found ${JSON.stringify(manifest.step)}`);
     start = manifest.step as number;
     if (start >= o.steps) throw new RangeError(`--steps: the checkpoint in ${o.outDir} is at step ${start}; expected more steps than that, found ${o.steps}`);
-    // Manifests before `runs` name only the process that saved them.
-    runs = [...(manifest.runs ?? (manifest.environment ? [{ fromStep: 0, environment: manifest.environment }] : [])), { fromStep: start, environment }];
+    const earlier = manifest.runs ?? (manifest.environment ? [{ fromStep: null, environment: manifest.environment }] : []);
+    runs = [...earlier, { fromStep: start, environment }];
     for (const [name, model] of Object.entries(trainable.networks)) await restoreNetwork(o.outDir, name, model);
     for (const [name, opt] of Object.entries(trainable.optimizers)) await restoreOptimizer(o.outDir, name, opt);
   }

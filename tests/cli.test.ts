@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { program } from '../cli';
 import { sweepRunMismatch } from '../commands/alpha-sweep';
+import { DEFAULT_CLASSES } from '../models/data/shoes';
+import { referenceConfig } from '../models/registry';
 
 function parse(...args: string[]): Promise<unknown> {
   const quiet = (c: Command) => c.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
@@ -41,13 +43,16 @@ test('alpha-sweep refuses an --out folder that holds more than an earlier sweep,
   expect(readdirSync(dir)).toEqual(['precious.txt']);
 });
 
-test("alpha-sweep --summary-only scores only the cached runs its flags describe, naming what differs", () => {
-  const run = { kind: 'vae', seed: 1, step: 600, config: { alpha: 2000, latentDim: 100 } };
+test("alpha-sweep --summary-only scores only the cached runs this sweep trains, naming what differs", () => {
+  const run = { kind: 'vae', seed: 1, step: 600, config: referenceConfig('vae', { alpha: 2000 }), batchSize: 64, classes: [...DEFAULT_CLASSES] };
   expect(sweepRunMismatch('runs/a', run, { alpha: 2000, seed: 1, steps: 600 })).toBeUndefined();
   expect(sweepRunMismatch('runs/a', run, { alpha: 2000, seed: 2, steps: 300 })).toBe(
     "alpha-sweep --summary-only: the run in runs/a is not this sweep's: seed 1 there, 2 asked; steps 600 there, 300 asked",
   );
-  expect(sweepRunMismatch('runs/a', { ...run, kind: 'dcgan', config: {} }, { alpha: 10, seed: 1, steps: 600 })).toBe(
-    "alpha-sweep --summary-only: the run in runs/a is not this sweep's: kind \"dcgan\" there, \"vae\" asked; alpha undefined there, 10 asked",
+  expect(sweepRunMismatch('runs/a', { ...run, batchSize: 32, classes: [7] }, { alpha: 2000, seed: 1, steps: 600 })).toBe(
+    "alpha-sweep --summary-only: the run in runs/a is not this sweep's: batchSize 32 there, 64 asked; classes [7] there, [5,7] asked",
+  );
+  expect(sweepRunMismatch('runs/a', { ...run, kind: 'dcgan' }, { alpha: 10, seed: 1, steps: 600 })).toMatch(
+    /^alpha-sweep --summary-only: the run in runs\/a is not this sweep's: kind "dcgan" there, "vae" asked; config \{[^}]*"alpha":2000[^}]*\} there, \{[^}]*"alpha":10[^}]*\} asked$/,
   );
 });

@@ -141,21 +141,26 @@ describe('baselineForRun', () => {
   const current = join(dir, 'current.json');
   const older = join(dir, 'older.json');
   const broken = join(dir, 'broken.json');
+  const newer = join(dir, 'newer.json');
   saveBaseline(current, reportToBaseline(sampleReport()));
-  saveBaseline(older, { ...reportToBaseline(sampleReport()), schema: 'bench-baseline@1' } as never);
+  saveBaseline(older, { ...reportToBaseline(sampleReport()), schema: 'vae-vs-gan/bench-baseline@1' } as never);
+  saveBaseline(newer, { ...reportToBaseline(sampleReport()), schema: 'vae-vs-gan/bench-baseline@3' } as never);
   writeFileSync(broken, '{"schema": ');
 
   test('--compare and --check need a baseline of this schema', () => {
     expect(baselineForRun({ check: true }, current).baseline?.tasks).toHaveLength(2);
     expect(() => baselineForRun({ compare: true }, join(dir, 'none.json'))).toThrow(/no baseline yet/);
-    expect(() => baselineForRun({ check: true, saveBaseline: true }, older)).toThrow(/older\.json\.schema: expected '[^']*bench-baseline@2', found "bench-baseline@1"/);
+    expect(() => baselineForRun({ check: true, saveBaseline: true }, older)).toThrow(/older\.json\.schema: expected 'vae-vs-gan\/bench-baseline@2', found "vae-vs-gan\/bench-baseline@1"/);
   });
   test('--save-baseline merges into a baseline of this schema, starts one where there is none, and replaces an older schema whole, saying so', () => {
     expect(baselineForRun({ saveBaseline: true }, current).baseline?.tasks).toHaveLength(2);
     expect(baselineForRun({ saveBaseline: true }, join(dir, 'none.json'))).toEqual({});
     const replaced = baselineForRun({ saveBaseline: true }, older);
     expect(replaced.baseline).toBeUndefined();
-    expect(replaced.note).toMatch(/--save-baseline replaces .*older\.json whole, dropping its tasks: .*found "bench-baseline@1"/);
+    expect(replaced.note).toMatch(/--save-baseline replaces .*older\.json whole, dropping its tasks: .*found "vae-vs-gan\/bench-baseline@1"/);
+  });
+  test('a newer schema (from a newer checkout) is not downgraded', () => {
+    expect(() => baselineForRun({ saveBaseline: true }, newer)).toThrow(/newer\.json\.schema: expected 'vae-vs-gan\/bench-baseline@2', found "vae-vs-gan\/bench-baseline@3"/);
   });
   test('a broken file is still an error under --save-baseline: it may be a good baseline cut short', () => {
     expect(() => baselineForRun({ saveBaseline: true }, broken)).toThrow(/broken\.json: expected the JSON of a bench baseline, found invalid JSON/);

@@ -131,9 +131,21 @@ export function baselineMismatch(report: BenchReport, baseline: BaselineFile): s
 
 export class BaselineFileError extends Error {}
 
+/** Whether the baseline in `path` names an older version of this schema (`…/bench-baseline@N`, N smaller). */
+function olderSchema(path: string): boolean {
+  const version = (schema: unknown) => {
+    const match = typeof schema === 'string' ? /^(.*)@(\d+)$/.exec(schema) : null;
+    return match ? { name: match[1], n: Number(match[2]) } : undefined;
+  };
+  const current = version(BASELINE_SCHEMA)!;
+  const found = version((JSON.parse(readFileSync(path, 'utf8')) as { schema?: unknown }).schema);
+  return found !== undefined && found.name === current.name && found.n < current.n;
+}
+
 /**
  * The committed baseline for --compare/--check, or the one --save-baseline merges into: none yet,
- * or one of another schema version, which it replaces whole (its figures meant something else).
+ * or one of an older schema version, which it replaces whole (its figures meant something else).
+ * A newer schema (from a newer checkout) is an error: replacing it would downgrade it.
  */
 export function baselineForRun(o: { compare?: boolean; check?: boolean; saveBaseline?: boolean }, path: string): { baseline?: BaselineFile; note?: string } {
   if (o.compare || o.check) return { baseline: loadBaseline(path) };
@@ -141,7 +153,7 @@ export function baselineForRun(o: { compare?: boolean; check?: boolean; saveBase
   try {
     return { baseline: loadBaseline(path) };
   } catch (error) {
-    if (!(error instanceof SchemaVersionError)) throw error;
+    if (!(error instanceof SchemaVersionError) || !olderSchema(path)) throw error;
     return { note: `--save-baseline replaces ${path} whole, dropping its tasks: ${error.message}` };
   }
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BaselineFileError, bandFor, checkBaseline, readBaselines, updateBaselines, validateMetricKey, withinBand } from './baseline';
@@ -98,6 +98,18 @@ describe('metrics.json', () => {
     updateBaselines(file, { k: entry(1) });
     expect(readBaselines(file)).toEqual({ k: entry(1) });
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  test('a takeover file left by a process killed while deciding is cleared, and the stale lock taken over', () => {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.lock`, '999999999');
+    writeFileSync(`${file}.lock.takeover`, '');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${file}.lock.takeover`, old, old);
+    updateBaselines(file, { k: entry(1) });
+    expect(readBaselines(file)).toEqual({ k: entry(1) });
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect(existsSync(`${file}.lock.takeover`)).toBe(false);
   });
 
   test('a corrupt file is an error naming it', () => {

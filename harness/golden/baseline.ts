@@ -4,7 +4,7 @@
  * relative tolerance — and later values pass when they fall inside it. Pure logic first, then the
  * two file functions (read; merge-and-write atomically).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomically } from '../../models/atomic-write';
 import type { BaselineOptions, MetricBaseline, MetricBaselines } from './types';
@@ -94,6 +94,15 @@ export function formatBaselines(baselines: MetricBaselines): string {
 }
 
 const LOCK_WAIT_MS = 10_000;
+const TAKEOVER_STALE_MS = 2_000;
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0; // removed meanwhile
+  }
+}
 
 /** A lock whose writer (its pid, on this machine) no longer runs: a worker that was killed. */
 function holderIsGone(lock: string): boolean {
@@ -122,8 +131,11 @@ function removeIfStale(lock: string): void {
   try {
     closeSync(openSync(takeover, 'wx'));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return; // another waiter is deciding
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another waiter is deciding, for microseconds; a takeover file seconds old was left by a
+    // process killed while deciding, and is removed for the next attempt.
+    if (ageMs(takeover) > TAKEOVER_STALE_MS) rmSync(takeover, { force: true });
+    return;
   }
   try {
     if (holderIsGone(lock)) rmSync(lock, { force: true });
@@ -147,10 +159,7 @@ function withLock<T>(path: string, update: () => T): T {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (holderIsGone(lock)) {
-        removeIfStale(lock);
-        continue;
-      }
+      if (holderIsGone(lock)) removeIfStale(lock);
       if (Date.now() > deadline) throw new BaselineFileError(`${lock}: held for over ${LOCK_WAIT_MS / 1000} s; if no test run is writing baselines, delete it (and ${lock}.takeover if it is there)`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     }

@@ -26,13 +26,12 @@ function listPngs(dir: string): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
-const SKIPPED_FOLDERS = new Set(['node_modules', 'reports', 'snapshots']);
-
-/** Test files under `dir`, whatever this run's filters: folders starting with '.' and outputs skipped. */
+/** Test files under `dir` (one of jest's roots), whatever this run's filters; node_modules and dot-folders skipped. */
 function listTestFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name) ? [] : listTestFiles(path);
+    if (entry.isDirectory()) return entry.name.startsWith('.') || entry.name === 'node_modules' ? [] : listTestFiles(path);
     return entry.isFile() && TEST_SUFFIX.test(entry.name) ? [path] : [];
   });
 }
@@ -77,6 +76,10 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
     }));
     const roots = new Set([...contexts].map((c) => c.config.rootDir));
     if (roots.size === 0) roots.add(this.globalConfig.rootDir);
+    const testRoots = (rootDir: string) => {
+      const dirs = [...contexts].filter((c) => c.config.rootDir === rootDir).flatMap((c) => c.config.roots);
+      return dirs.length ? [...new Set(dirs)] : [rootDir];
+    };
     const problems: string[] = [];
     for (const rootDir of roots) {
       const baselinesFile = metricsBaselinePath(rootDir);
@@ -87,7 +90,7 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
         problems.push((error as Error).message);
         continue;
       }
-      const found = findObsolete({ rootDir, goldenFiles: listPngs(snapshotsDir(rootDir)), baselines, baselinesFile, usage, outcomes, testFiles: listTestFiles(rootDir) });
+      const found = findObsolete({ rootDir, goldenFiles: listPngs(snapshotsDir(rootDir)), baselines, baselinesFile, usage, outcomes, testFiles: testRoots(rootDir).flatMap(listTestFiles) });
       problems.push(...this.act(rootDir, baselinesFile, found));
     }
     if (problems.length > 0) this.lastError = new Error(problems.join('\n'));
