@@ -240,9 +240,9 @@ async function peerAfterNativeSteps(quick: boolean, rows: readonly BenchTask[], 
   const defs = tasksFor('tensorflow', taskCtx, only).filter((d) => d.group === 'train-step' && d.model && completed.has(taskId(d.name, 'tensorflow')));
   if (!defs.length) return { peer: { status: 'skipped', reason: 'no tensorflow training step completed in this run' }, notes: [], failed: [] };
   log(`PyTorch peer (${defs.map((d) => d.model).join(', ')}): starting …`);
-  const { rounds, blockIterations } = BENCH_DEFAULTS.peer;
+  const { rounds, blockIterations, blockShareOfTime } = BENCH_DEFAULTS.peer;
   return pairWithPeer(defs, { batch: taskCtx.batch, threads, seed: taskCtx.seed }, {
-    rounds, warmup: timing.warmupIterations, block: { iterations: blockIterations, timeMs: timing.timeMs / rounds }, log,
+    rounds, warmup: timing.warmupIterations, block: { iterations: blockIterations, timeMs: timing.timeMs * blockShareOfTime }, log,
   });
 }
 

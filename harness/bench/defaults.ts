@@ -56,16 +56,19 @@ export const BENCH_DEFAULTS = {
   /**
    * The PyTorch peer: interpreter (env BENCH_PYTHON, else the virtual environment that
    * `npm run setup:peer` makes, else python3); `rounds` alternating blocks per step (paired.ts),
-   * each side at least `blockIterations` steps and the measuring time / `rounds`; the longest wait
-   * for one line from it.
+   * each side at least `blockIterations` steps and `blockShareOfTime` of the measuring time; the
+   * longest wait for one line from it. 15 rounds of a fifth of --time: in one process, six repeats
+   * of the VAE's pairing ranged 1.08–1.19× with them, 1.01–1.25× with 5 such rounds, and 1.02–1.25×
+   * with 15 rounds of a fifteenth (more, shorter blocks did not help; more time did).
    */
   peer: {
     python: 'python3',
     venvPython: join(ROOT, '.cache', 'torch-venv', 'bin', 'python'),
     script: join(ROOT, 'harness', 'bench', 'peer', 'pytorch_peer.py'),
     warmupIterations: 3,
-    rounds: 5,
+    rounds: 15,
     blockIterations: 3,
+    blockShareOfTime: 0.2,
     timeoutMs: 600_000,
   },
   /**
