@@ -73,18 +73,18 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
   const logs: Record<string, string> = {};
   const provenance: Record<string, { environment: unknown; runs: unknown }> = {};
   for (const alpha of o.alphas) {
-    if (o.summaryOnly) {
-      if (!existsSync(join(runDir(alpha), MANIFEST_FILE))) throw new Error(`alpha-sweep --summary-only: no run for α = ${alpha} in ${runDir(alpha)}`);
-      const mismatch = sweepRunMismatch(runDir(alpha), readManifest<SweepRunManifest>(runDir(alpha)), { alpha, seed: o.seed, steps: o.steps });
-      if (mismatch) throw new Error(mismatch);
-    } else {
+    if (!o.summaryOnly) {
       await runTraining({
         kind: 'vae', alpha, steps: o.steps, batch: SWEEP_BATCH, seed: o.seed, classes: [...DEFAULT_CLASSES], outDir: runDir(alpha), checkpointEvery: o.steps, qualityEvery: SWEEP_QUALITY_EVERY,
         backend: o.backend, dataDir: o.dataDir,
       });
+    } else if (!existsSync(join(runDir(alpha), MANIFEST_FILE))) {
+      throw new Error(`alpha-sweep --summary-only: no run for α = ${alpha} in ${runDir(alpha)}`);
     }
-    logs[`alpha-${alpha}.jsonl`] = readFileSync(join(runDir(alpha), LOG_FILE), 'utf8');
     const manifest = readManifest<SweepRunManifest>(runDir(alpha));
+    const mismatch = o.summaryOnly ? sweepRunMismatch(runDir(alpha), manifest, { alpha, seed: o.seed, steps: o.steps }) : undefined;
+    if (mismatch) throw new Error(mismatch);
+    logs[`alpha-${alpha}.jsonl`] = readFileSync(join(runDir(alpha), LOG_FILE), 'utf8');
     provenance[`alpha-${alpha}`] = { environment: manifest.environment, runs: manifest.runs };
   }
   const reference = await qualityReference(DEFAULT_CLASSES, o.dataDir);

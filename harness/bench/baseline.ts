@@ -131,14 +131,14 @@ export function baselineMismatch(report: BenchReport, baseline: BaselineFile): s
 
 export class BaselineFileError extends Error {}
 
-/** Whether the baseline in `path` names an older version of this schema (`…/bench-baseline@N`, N smaller). */
-function olderSchema(path: string): boolean {
-  const version = (schema: unknown) => {
-    const match = typeof schema === 'string' ? /^(.*)@(\d+)$/.exec(schema) : null;
+/** Whether `schema` is an older version of this baseline schema (`…/bench-baseline@N`, N smaller). */
+function olderSchema(schema: unknown): boolean {
+  const version = (s: unknown) => {
+    const match = typeof s === 'string' ? /^(.*)@(\d+)$/.exec(s) : null;
     return match ? { name: match[1], n: Number(match[2]) } : undefined;
   };
   const current = version(BASELINE_SCHEMA)!;
-  const found = version((JSON.parse(readFileSync(path, 'utf8')) as { schema?: unknown }).schema);
+  const found = version(schema);
   return found !== undefined && found.name === current.name && found.n < current.n;
 }
 
@@ -153,7 +153,7 @@ export function baselineForRun(o: { compare?: boolean; check?: boolean; saveBase
   try {
     return { baseline: loadBaseline(path) };
   } catch (error) {
-    if (!(error instanceof SchemaVersionError) || !olderSchema(path)) throw error;
+    if (!(error instanceof SchemaVersionError) || !olderSchema(error.found)) throw error;
     return { note: `--save-baseline replaces ${path} whole, dropping its tasks: ${error.message}` };
   }
 }

@@ -12,16 +12,27 @@ export class SchemaError extends Error {
   override name = 'SchemaError';
 }
 
-/** A document of another schema version: the rest of it was not checked. */
+/** A document of another schema version (`found`): the rest of it was not checked. */
 export class SchemaVersionError extends SchemaError {
   override name = 'SchemaVersionError';
+  constructor(message: string, readonly found: unknown) {
+    super(message);
+  }
 }
 
 type Json = Record<string, unknown>;
 
-function fail(path: string, expected: string, found: unknown, Error_: typeof SchemaError = SchemaError): never {
+function mismatch(path: string, expected: string, found: unknown): string {
   const shown = found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 60);
-  throw new Error_(`${path}: expected ${expected}, found ${shown}`);
+  return `${path}: expected ${expected}, found ${shown}`;
+}
+
+function fail(path: string, expected: string, found: unknown): never {
+  throw new SchemaError(mismatch(path, expected, found));
+}
+
+function checkSchema(found: unknown, expected: string, source: string): void {
+  if (found !== expected) throw new SchemaVersionError(mismatch(`${source}.schema`, `'${expected}'`, found), found);
 }
 
 function uniqueIds(tasks: readonly unknown[], path: string): void {
@@ -142,7 +153,7 @@ function checkProfile(v: unknown, path: string): void {
 /** Throws SchemaError unless `doc` is a bench report of this schema version. */
 export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchReport {
   const r = object(doc, source);
-  if (r.schema !== BENCH_SCHEMA) fail(`${source}.schema`, `'${BENCH_SCHEMA}'`, r.schema, SchemaVersionError);
+  checkSchema(r.schema, BENCH_SCHEMA, source);
   string(r.createdAt, `${source}.createdAt`);
   const env = object(r.environment, `${source}.environment`);
   for (const key of ['commit', 'node', 'platform', 'cpuModel', 'tfjs'] as const) string(env[key], `${source}.environment.${key}`);
@@ -193,7 +204,7 @@ export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchR
 /** Throws SchemaError unless `doc` is a baseline file of this schema version. */
 export function validateBaseline(doc: unknown, source = 'baseline.json'): BaselineFile {
   const b = object(doc, source);
-  if (b.schema !== BASELINE_SCHEMA) fail(`${source}.schema`, `'${BASELINE_SCHEMA}'`, b.schema, SchemaVersionError);
+  checkSchema(b.schema, BASELINE_SCHEMA, source);
   string(b.createdAt, `${source}.createdAt`);
   string(b.commit, `${source}.commit`);
   string(b.cpuModel, `${source}.cpuModel`);
