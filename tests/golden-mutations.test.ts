@@ -63,11 +63,16 @@ async function perturbedFor(figure: Figure, relative: number): Promise<{ model: 
   return { model: vaeGenerative(encoder, decoder, REFERENCE_VAE.latentDim), restore };
 }
 
+/** Differing pixels the default comparison allows in the grid of `images`. */
+function allowedPixels(images: Float32Array): number {
+  const grid = imagesToGrid(images, COLUMNS);
+  return allowedDiffPixels(resolveCompareOptions({}), grid.width * grid.height);
+}
+
 proof.each(FIGURES.map((f) => [f.name, f] as const))('%s fails, with a margin, when its network’s weights move by 0.5%%', async (_name, figure) => {
   const { model, restore } = await perturbedFor(figure, 0.005);
   const images = figure.make(model, originals);
-  const grid = imagesToGrid(images, COLUMNS);
-  const allowed = allowedDiffPixels(resolveCompareOptions({}), grid.width * grid.height);
+  const allowed = allowedPixels(images);
   expect(allowed).toBeGreaterThan(0);
   expect(compareWithGolden(figure.name, images)?.diffPixels ?? 0).toBeGreaterThanOrEqual(3 * allowed);
   restore();
@@ -99,9 +104,7 @@ proof.each(MODEL_KINDS)('%s: dropping the last training step fails its training 
   const name = `training-${kind}-tensorflow`;
   expect(compareWithGolden(name, await samplesAfter(GOLDEN_FIXTURES.trainingSteps), suite)).toBeNull();
   const dropped = await samplesAfter(GOLDEN_FIXTURES.trainingSteps - 1);
-  const grid = imagesToGrid(dropped, COLUMNS);
-  const allowed = allowedDiffPixels(resolveCompareOptions({}), grid.width * grid.height);
-  expect(compareWithGolden(name, dropped, suite)?.diffPixels ?? 0).toBeGreaterThanOrEqual(3 * allowed);
+  expect(compareWithGolden(name, dropped, suite)?.diffPixels ?? 0).toBeGreaterThanOrEqual(3 * allowedPixels(dropped));
 });
 
 proof('changing α fails the VAE training-regression baseline', async () => {
