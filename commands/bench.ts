@@ -29,6 +29,8 @@ import {
 
 export interface BenchCommand {
   json: string;
+  /** The baseline file; harness/bench/baseline.json (committed) unless given. */
+  baseline?: string;
   saveBaseline?: boolean;
   allowLoad?: boolean;
   compare?: boolean;
@@ -255,7 +257,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
   if (busy) throw new RangeError(busy);
   const jsonPath = resolve(o.json);
   assertWritableFile(jsonPath, '--json');
-  const baselinePath = BENCH_DEFAULTS.baselinePath;
+  const baselinePath = resolve(o.baseline ?? BENCH_DEFAULTS.baselinePath);
   if (o.saveBaseline) assertWritableFile(baselinePath, '--save-baseline');
   const { baseline: previousBaseline, note: baselineNote } = baselineForRun(o, baselinePath);
   const timing: TimingOptions = quick
