@@ -99,6 +99,17 @@ test('a missing input shows its reason in place', async () => {
   expect(check).toContain('WGAN-GP log missing');
 });
 
+test("the claims summary counts a missing section's claims as not decidable", async () => {
+  const inputs = writeReportFixtures(join(WORK, 'in-no-metrics'));
+  const failed = buildReport({ ...inputs, metricsFailure: 'evaluation failed: no dataset', outDir: join(WORK, 'out-no-metrics'), date: '2026-01-01T00:00:00.000Z', commit: 'fixture' });
+  const other = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  await openReport(other, failed.indexPath);
+  // The fixture's loss claims cannot be decided either (too few quality points, no WGAN-GP log).
+  expect(await other.textContent('.claims-summary')).toBe(`Claims: 0 passed, 0 failed, ${report.data.claimCount} not decidable.`);
+  expect(report.data.claimCount).toBe(13);
+  await other.close();
+});
+
 test('the golden diff viewer switches images', async () => {
   const failure = page.locator('.golden-failure[data-golden="report-fixture/sandal"]');
   const shown = failure.locator('img.diff-image');

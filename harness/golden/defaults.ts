@@ -60,6 +60,8 @@ export const GOLDEN_DEFAULTS = {
     failuresDir: 'reports/golden-failures',
     /** Metric baselines: <rootDir>/snapshots/metrics.json, committed. */
     metricsFile: 'metrics.json',
+    /** When each golden was last compared: <failuresDir>/compared.json, `{ "<stem>/<name>.png": ISO time }`, git-ignored. */
+    comparedFile: 'compared.json',
   },
   /** Environment variable naming the file where matchers record which goldens a run used. */
   usageEnv: 'GOLDEN_USAGE_FILE',

@@ -1,5 +1,6 @@
 /**
- * jest reporter: after a run of the whole suite, lists goldens under snapshots/ and keys of
+ * jest reporter: after every run, records when each golden it used was compared (compared.ts).
+ * After a run of the whole suite, lists goldens under snapshots/ and keys of
  * snapshots/metrics.json that no test used. With -u it removes them (as jest removes obsolete
  * snapshots); in CI mode (--ci or CI=true) it fails the run; otherwise it only warns. Two test
  * files sharing one golden folder (same file name in two folders) always fail the run.
@@ -16,6 +17,7 @@ import { readBaselines, updateBaselines } from './baseline';
 import { GOLDEN_DEFAULTS } from './defaults';
 import { findObsolete, incompleteRunReason, partialRunReason, type FileOutcome, type ObsoleteResult } from './obsolete';
 import { FAILURE_KINDS, metricsBaselinePath, snapshotsDir, TEST_SUFFIX } from './paths';
+import { recordCompared } from './compared';
 import { readUsage } from './usage';
 
 function listPngs(dir: string): string[] {
@@ -60,9 +62,28 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
 
   onRunComplete(contexts: Set<TestContext>, results: AggregatedResult): void {
     try {
+      this.recordComparisons(contexts);
       this.judge(contexts, results);
     } finally {
       rmSync(this.usageFile, { force: true });
+    }
+  }
+
+  private rootDirs(contexts: Set<TestContext>): Set<string> {
+    const roots = new Set([...contexts].map((c) => c.config.rootDir));
+    return roots.size ? roots : new Set([this.globalConfig.rootDir]);
+  }
+
+  /** A record that cannot be written costs the report its "passed" goldens, not the run: warn only. */
+  private recordComparisons(contexts: Set<TestContext>): void {
+    const usage = readUsage(this.usageFile);
+    const at = new Date().toISOString();
+    for (const rootDir of this.rootDirs(contexts)) {
+      try {
+        recordCompared(rootDir, usage, at);
+      } catch (error) {
+        process.stderr.write(`\n› could not record which goldens this run compared: ${(error as Error).message}\n`);
+      }
     }
   }
 
@@ -74,8 +95,7 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
       testFilePath: r.testFilePath,
       clean: !r.testExecError && r.numFailingTests === 0 && r.numPendingTests === 0 && r.numTodoTests === 0,
     }));
-    const roots = new Set([...contexts].map((c) => c.config.rootDir));
-    if (roots.size === 0) roots.add(this.globalConfig.rootDir);
+    const roots = this.rootDirs(contexts);
     const testRoots = (rootDir: string) => {
       const dirs = [...contexts].filter((c) => c.config.rootDir === rootDir).flatMap((c) => c.config.roots);
       return dirs.length ? [...new Set(dirs)] : [rootDir];

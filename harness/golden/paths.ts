@@ -4,6 +4,7 @@
  *   <rootDir>/snapshots/<stem>/<name>.png                        committed
  *   <rootDir>/reports/golden-failures/<stem>/<name>-<kind>.png   git-ignored
  *   <rootDir>/snapshots/metrics.json                             committed
+ *   <rootDir>/reports/golden-failures/compared.json              git-ignored: when each golden was last compared
  * where <stem> is the test file's base name without `.test.ts`.
  */
 import { basename, join } from 'node:path';
@@ -45,6 +46,11 @@ export function failurePaths(rootDir: string, testPath: string, name: string): R
   const dir = join(rootDir, GOLDEN_DEFAULTS.paths.failuresDir, testFileStem(testPath));
   validateGoldenName(name);
   return Object.fromEntries(FAILURE_KINDS.map((kind) => [kind, join(dir, `${name}-${kind}.png`)])) as Record<FailureKind, string>;
+}
+
+/** The record of when each golden was last compared, in a failures folder (what the report reads). */
+export function comparedRecordPath(failuresDir: string): string {
+  return join(failuresDir, GOLDEN_DEFAULTS.paths.comparedFile);
 }
 
 export function metricsBaselinePath(rootDir: string): string {

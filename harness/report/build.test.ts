@@ -6,11 +6,11 @@ import { writeReportFixtures } from '../../fixtures/report-inputs';
 import { encodePng } from '../golden/png';
 import { readBench } from './bench';
 import { collectReport, jsonForScript } from './build';
-import { spearman, stepLogToSeries } from './curves';
+import { lossClaims, spearman, spearmanInterval, stepLogToSeries } from './curves';
 import { collectGoldens } from './goldens';
 import { readJson } from './inputs';
 import { claimChecks, readMetrics, REAL } from './metrics';
-import type { MetricRow } from './types';
+import type { MetricRow, ModelCurves } from './types';
 
 let dir: string;
 beforeEach(() => {
@@ -57,7 +57,7 @@ test('the fixture report has every section, and the left-out inputs as missing r
   if (curves.status !== 'ok') throw new Error('curves missing');
   expect(curves.data.alphaSweep.status).toBe('missing');
   expect(curves.data.models.find((m) => m.model === 'wgan-gp')?.status).toBe('missing');
-  expect(curves.data.checks.map((c) => c.status)).toEqual(['passed', 'missing']);
+  expect(curves.data.checks.map((c) => c.status)).toEqual(['missing', 'missing', 'missing']);
   expect([...assets.keys()].every((k) => /^[a-z0-9][a-z0-9._-]*\.png$/i.test(k))).toBe(true);
 });
 
@@ -73,6 +73,26 @@ test('Spearman ρ: monotone, reversed, ties, too few', () => {
   expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1);
   expect(spearman([1, 1, 2, 3], [1, 1, 2, 3])).toBeCloseTo(1);
   expect(spearman([1, 2], [1, 2])).toBeNaN();
+});
+
+test('Spearman ρ interval (Fisher z, SE 1.03/√(n − 3)): ρ 0.5 over 28 points is [0.145, 0.741]', () => {
+  const [lo, hi] = spearmanInterval({ series: 'x', spearman: 0.5, n: 28 });
+  expect(lo).toBeCloseTo(0.1445, 3);
+  expect(hi).toBeCloseTo(0.7412, 3);
+});
+
+test('loss claims are decided on intervals: passed inside, failed outside, not decidable across the bound', () => {
+  const curves = (dcgan: [number, number], wgan: [number, number]): ModelCurves[] => [
+    { model: 'dcgan', label: 'DCGAN', status: 'ok', steps: 1, bucket: 1, series: [], tracking: [{ series: 'g_loss', spearman: dcgan[0], n: dcgan[1] }] },
+    { model: 'wgan-gp', label: 'WGAN-GP', status: 'ok', steps: 1, bucket: 1, series: [], tracking: [{ series: 'wasserstein', spearman: wgan[0], n: wgan[1] }] },
+  ];
+  const statuses = (dcgan: [number, number], wgan: [number, number]) => lossClaims(curves(dcgan, wgan), 0.5).map((c) => c.status);
+  // ρ −0.33 over 12 points: [−0.77, 0.32] straddles −0.5; 0.92 over 12: [0.72, 0.98]; z apart by 1.93 ± 0.95.
+  expect(statuses([-0.33, 12], [0.92, 12])).toEqual(['missing', 'passed', 'passed']);
+  expect(statuses([0.05, 200], [0.2, 100])).toEqual(['passed', 'failed', 'missing']);
+  expect(statuses([0.9, 30], [0.1, 30])).toEqual(['failed', 'failed', 'failed']);
+  const [uninformative] = lossClaims(curves([-0.33, 12], [0.92, 12]), 0.5);
+  expect(uninformative!.detail).toMatch(/ρ = -0\.33 \[-0\.77, 0\.32\] over 12 quality points: the interval straddles/);
 });
 
 test('curves are bucketed to at most the point budget; quality points are kept as logged', () => {
@@ -93,18 +113,29 @@ test('claims pass only when the intervals are apart', () => {
   expect(checks([{ ...row('laplacianVariance', 'VAE', 0.02, 0.01, 0.03), ratioToReal: 0.2, ratioInterval: [0.1, 1.1] }])['vae-samples-blurry']).toBe('failed');
 });
 
-test('a golden whose failure images predate it is unknown, one with newer failure images failed', () => {
+test('a claim without an interval is not decidable, however far apart the values', () => {
+  const checks = (rows: MetricRow[]) => Object.fromEntries(claimChecks(rows).map((c) => [c.id, c.status]));
+  expect(checks([{ metric: 'laplacianVariance', subject: 'DCGAN', value: 9 }, { metric: 'laplacianVariance', subject: 'VAE', value: 0.01, interval: [0, 0.02] }])['dcgan-sharper-than-vae']).toBe('missing');
+  // A ratio the report fills in from two values (no ratio interval in metrics.json).
+  expect(checks([{ metric: 'laplacianVariance', subject: 'VAE', value: 0.01, interval: [0.005, 0.02], ratioToReal: 0.1 }])['vae-samples-blurry']).toBe('missing');
+});
+
+test('goldens: failed with newer failure images, passed only when compared since written, else unknown', () => {
   const snaps = join(dir, 'snapshots', 'a');
   const fails = join(dir, 'failures', 'a');
   mkdirSync(snaps, { recursive: true });
   mkdirSync(fails, { recursive: true });
-  for (const name of ['old', 'new', 'ok']) writeFileSync(join(snaps, `${name}.png`), 'x');
+  for (const name of ['old', 'new', 'ok', 'never', 'rewritten']) writeFileSync(join(snaps, `${name}.png`), 'x');
   for (const name of ['old', 'new']) writeFileSync(join(fails, `${name}-diff.png`), 'x');
   const past = new Date(Date.now() - 3_600_000);
   utimesSync(join(fails, 'old-diff.png'), past, past);
   utimesSync(join(snaps, 'new.png'), past, past);
+  utimesSync(join(snaps, 'ok.png'), past, past);
+  // ok compared after it was written; rewritten compared before its last write; never not at all.
+  const compared = { 'a/ok.png': new Date(past.getTime() + 1000).toISOString(), 'a/rewritten.png': past.toISOString() };
+  writeFileSync(join(dir, 'failures', 'compared.json'), JSON.stringify(compared));
   const states = Object.fromEntries(collectGoldens(join(dir, 'snapshots'), join(dir, 'failures')).map((g) => [g.name, g.status]));
-  expect(states).toEqual({ new: 'failed', ok: 'passed', old: 'unknown' });
+  expect(states).toEqual({ new: 'failed', ok: 'passed', old: 'unknown', never: 'unknown', rewritten: 'unknown' });
 });
 
 test('goldens whose names fold to one slug (a_b, a-b) each keep their image', () => {

@@ -14,12 +14,12 @@ import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { writeFileAtomically, writeFolderAtomically } from '../../models/atomic-write';
 import { readBench } from './bench';
-import { buildCurves } from './curves';
+import { buildCurves, lossClaims } from './curves';
 import { PROJECT_ROOT, REPORT_DEFAULTS } from './defaults';
 import { buildEnvironment, type EnvironmentInputs } from './environment';
 import { collectGoldens, goldensMissingReason } from './goldens';
 import { displayPath, missing } from './inputs';
-import { readMetrics } from './metrics';
+import { claimChecks, readMetrics } from './metrics';
 import { encodeCrop, encodeGrid, encodeWithBox, type Crop } from './png';
 import {
   REPORT_FORMAT,
@@ -251,6 +251,7 @@ export function collectReport(o: BuildOptions): Collected {
     version: REPORT_VERSION,
     title: 'VAE vs GAN on Fashion-MNIST shoes and sandals',
     generatedAt: o.date ?? new Date().toISOString(),
+    claimCount: claimChecks([]).length + lossClaims([], d.trackingThreshold).length,
     sections: {
       reconstructions: imageRowsSection(
         {

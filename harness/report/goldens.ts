@@ -2,11 +2,15 @@
  * The state of every golden, from the files the golden harness leaves (harness/golden/paths.ts):
  *   snapshots/<test stem>/<name>.png                               the committed golden
  *   reports/golden-failures/<test stem>/<name>-<kind>.png          written by a failing comparison
+ *   reports/golden-failures/compared.json                          when each golden was last compared
  * A golden with failure images newer than itself failed on the last run that reached it; one
- * without failed, as far as the files tell. Images are returned as file paths for build.ts to copy.
+ * without passed if a run compared it after it was written (harness/golden/compared.ts), and is
+ * unknown otherwise (a fresh clone, an emptied failures folder). Images are returned as file
+ * paths for build.ts to copy.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCompared } from '../golden/compared';
 import { FAILURE_KINDS, type FailureKind } from '../golden/paths';
 import { displayPath } from './inputs';
 import type { GoldenStatus } from './types';
@@ -68,11 +72,16 @@ export function collectGoldens(snapshotsDir: string, failuresDir: string): Golde
     }
   }
   const failuresShown = displayPath(failuresDir);
+  const compared = readCompared(failuresDir);
   for (const e of byKey.values()) {
     const failureFiles = Object.values(e.failure);
-    if (failureFiles.length === 0) {
+    const lastCompared = compared[`${e.testFile}/${e.name}.png`];
+    if (failureFiles.length === 0 && e.snapshot && lastCompared && Date.parse(lastCompared) >= mtime(e.snapshot)) {
       e.status = 'passed';
-      e.detail = `no failure images in ${failuresShown} from the last run`;
+      e.detail = `compared at ${lastCompared}, with no failure images in ${failuresShown}`;
+    } else if (failureFiles.length === 0) {
+      e.status = 'unknown';
+      e.detail = `no recorded test run has compared it since it was written; run \`npm test\``;
     } else if (!e.snapshot) {
       e.status = 'failed';
       e.detail = 'no committed golden: the run refused to write a new one (CI mode) or it was deleted';

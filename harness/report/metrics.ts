@@ -255,8 +255,10 @@ type Verdict = { status: CheckStatus; detail: string };
  */
 function above(a: MetricRow, b: MetricRow): Verdict {
   const detail = `${a.subject} ${show(a)} vs ${b.subject} ${show(b)}`;
+  const without = [a, b].filter((r) => !r.interval).map((r) => r.subject);
+  if (without.length) return { status: 'missing', detail: `${detail}: no interval for ${without.join(' and ')} in metrics.json, so noise cannot be ruled out` };
   if (!(a.value > b.value)) return { status: 'failed', detail: `${detail}: not above` };
-  if (a.interval && b.interval && a.interval[0] <= b.interval[1]) return { status: 'failed', detail: `${detail}: above, but the intervals overlap` };
+  if (a.interval![0] <= b.interval![1]) return { status: 'failed', detail: `${detail}: above, but the intervals overlap` };
   return { status: 'passed', detail };
 }
 
@@ -265,8 +267,9 @@ function ratioBelowOne(r: MetricRow): Verdict {
   if (r.ratioToReal === undefined) return { status: 'missing', detail: `no ratio to real data for ${r.subject}` };
   const ci = r.ratioInterval ? ` [${num(r.ratioInterval[0])}, ${num(r.ratioInterval[1])}]` : '';
   const detail = `${r.subject} / real = ${num(r.ratioToReal)}${ci}`;
+  if (!r.ratioInterval) return { status: 'missing', detail: `${detail}: no interval for the ratio in metrics.json, so noise cannot be ruled out` };
   if (!(r.ratioToReal < 1)) return { status: 'failed', detail: `${detail}: not below 1` };
-  if (r.ratioInterval && r.ratioInterval[1] >= 1) return { status: 'failed', detail: `${detail}: the interval reaches 1` };
+  if (r.ratioInterval[1] >= 1) return { status: 'failed', detail: `${detail}: the interval reaches 1` };
   return { status: 'passed', detail };
 }
 

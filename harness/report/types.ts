@@ -12,7 +12,7 @@
 
 export const REPORT_FORMAT = 'vae-vs-gan-report';
 /** Bumped when a field changes meaning or is removed (adding an optional field does not bump it). */
-export const REPORT_VERSION = 1;
+export const REPORT_VERSION = 2;
 
 // ─── Presence ────────────────────────────────────────────────────────────────────────────────
 
@@ -71,6 +71,8 @@ export interface ReportData {
   generatedAt: string;
   /** Every section, present or missing; the page shows them in `SECTION_ORDER`. */
   sections: ReportSections;
+  /** How many claims the report decides with every input present; those it could not decide (a section missing included) are not decidable. */
+  claimCount: number;
 }
 
 // ─── Images ──────────────────────────────────────────────────────────────────────────────────
