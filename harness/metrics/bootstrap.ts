@@ -76,6 +76,15 @@ export function resampleCounts(n: number, resamples: number, seed: number, strea
   });
 }
 
+/** Each resample's counts cover `n` items and add up to `n` (a resample is as large as its set). */
+export function assertResampleCounts(counts: readonly Uint16Array[], n: number, metric: string): void {
+  counts.forEach((c, r) => {
+    if (c.length !== n) throw new RangeError(`${metric}: resample counts cover ${c.length} items, expected ${n}`);
+    const total = c.reduce((sum, v) => sum + v, 0);
+    if (total !== n) throw new RangeError(`${metric}: resample ${r} draws ${total} items, expected ${n} (as many as the set holds)`);
+  });
+}
+
 function mean(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]!;

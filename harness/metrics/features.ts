@@ -31,6 +31,11 @@ export function assertFeatureSet(set: FeatureSet, metric: string, minN = 1): voi
   }
 }
 
+/** A count option (subsets per batch, rows per block …): an integer ≥ 1; anything else would loop forever or skip work silently. */
+export function assertPositiveInteger(value: number, name: string, metric: string): void {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${metric}: ${name} must be an integer ≥ 1, found ${value}`);
+}
+
 /** Two sets a set metric compares: each valid with at least `minN` vectors, both of one dimension. */
 export function assertFeatureSetPair(a: FeatureSet, b: FeatureSet, metric: string, minN: number): void {
   assertFeatureSet(a, metric, minN);

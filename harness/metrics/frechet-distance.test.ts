@@ -116,4 +116,6 @@ test('invalid input is a RangeError naming the metric', () => {
   nan.data[3] = NaN;
   expect(() => frechetDistance(set, nan)).toThrow(/frechetDistance: feature value 3 is NaN/);
   expect(() => frechetDistance({ ...set, n: 11 }, set)).toThrow(/frechetDistance: expected 11×2 = 22 values, found 20/);
+  expect(() => resampledGaussianStats(set, [new Uint16Array(10).fill(2)])).toThrow(/frechetDistance: resample 0 draws 20 items, expected 10 \(as many as the set holds\)/);
+  expect(() => resampledGaussianStats(set, [new Uint16Array(9).fill(1)])).toThrow(/frechetDistance: resample counts cover 9 items, expected 10/);
 });

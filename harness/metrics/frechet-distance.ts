@@ -9,6 +9,7 @@
  * method and can return small imaginary parts that it then discards).
  */
 import * as tf from '@tensorflow/tfjs';
+import { assertResampleCounts } from './bootstrap';
 import { assertFeatureSet, assertFeatureSetPair, type FeatureSet } from './features';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { tidyValues } from '../../models/tensor-values';
@@ -96,10 +97,10 @@ export function frechetDistance(a: FeatureSet, b: FeatureSet): number {
 export function resampledGaussianStats(set: FeatureSet, counts: readonly Uint16Array[]): GaussianStats[] {
   const { mean } = gaussianStats(set);
   const { n, dim } = set;
+  assertResampleCounts(counts, n, METRIC);
   const centred = tf.tidy(() => tf.sub(tf.tensor2d(set.data, [n, dim]), tf.tensor1d(Float32Array.from(mean))));
   try {
     return counts.map((c) => {
-      if (c.length !== n) throw new RangeError(`${METRIC}: resample counts cover ${c.length} items, expected ${n}`);
       const weighted = tf.tidy(() => tf.mul(centred, tf.tensor2d(Float32Array.from(c), [n, 1])));
       let sums: Float32Array;
       let moments: Float32Array;

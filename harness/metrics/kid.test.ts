@@ -1,8 +1,9 @@
+import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../models/backend';
 import { createRng } from '../../models/seed';
 import { resampleCounts } from './bootstrap';
 import type { FeatureSet } from './features';
-import { kernelInceptionDistance, kidReplicates } from './kid';
+import { drawSubsets, kernelInceptionDistance, kidReplicates } from './kid';
 
 function set(rows: number[][]): FeatureSet {
   return { data: Float32Array.from(rows.flat()), n: rows.length, dim: rows[0]!.length };
@@ -50,6 +51,26 @@ test('with subsets as large as the sets, every subset gives the reference MMD²'
   // Smaller subsets average to the same quantity.
   const sub = kernelInceptionDistance(x, y, { ...options, subsets: 400, subsetSize: 10 });
   expect(sub.value).toBeCloseTo(referenceMmd(x, y), 1);
+});
+
+/** The rows `indices` of `s`. */
+function rowsOf(s: FeatureSet, indices: Int32Array): FeatureSet {
+  return { data: Float32Array.from(Array.from(indices).flatMap((i) => Array.from(s.data.subarray(i * s.dim, (i + 1) * s.dim)))), n: indices.length, dim: s.dim };
+}
+
+test.each([
+  // n²(d + subsets) < subsets·m²·d: read off the whole kernel matrix with indicator matrices (as the evaluation's 2000 vs 1000).
+  ['whole-matrix path', 40, 64, 20, 30],
+  // Otherwise each subset's kernel is gathered and batched.
+  ['batched path', 200, 4, 10, 5],
+])('subsets smaller than the sets (%s): the mean of each subset pair’s MMD² by double loops', (_path, n, dim, m, subsets) => {
+  const x = gaussianSet(n, dim, 0, 11);
+  const y = gaussianSet(n, dim, 0.3, 12);
+  const result = kernelInceptionDistance(x, y, { subsets, subsetSize: m, seed: 3 });
+  const [xs, ys] = [drawSubsets(n, m, subsets, 3, 'real'), drawSubsets(n, m, subsets, 3, 'fake')];
+  const reference = xs.reduce((sum, xi, s) => sum + referenceMmd(rowsOf(x, xi), rowsOf(y, ys[s]!)), 0) / subsets;
+  expect(Math.abs(result.value - reference)).toBeLessThan(1e-4 * Math.max(1, Math.abs(reference)));
+  expect(result.subsetSize).toBe(m);
 });
 
 test('identical sets and samples of one distribution give ≈ 0, shifted sets clearly more', () => {
@@ -128,6 +149,19 @@ test('invalid input is a RangeError naming the metric', () => {
   nan.data[0] = NaN;
   expect(() => kernelInceptionDistance(x, nan, options)).toThrow(/kid: feature value 0 is NaN/);
   expect(() => kernelInceptionDistance(x, x, { ...options, subsets: 0 })).toThrow(/kid: subsets must be an integer ≥ 1, found 0/);
+  for (const bad of [0, -1, Number.NaN]) {
+    expect(() => kernelInceptionDistance(x, x, { ...options, subsetsPerBatch: bad })).toThrow(new RegExp(`kid: subsetsPerBatch must be an integer ≥ 1, found ${bad}`));
+  }
+});
+
+test('replicates refuse counts that are not a resample of the set, before making any tensor', () => {
+  const x = gaussianSet(4, 2, 0, 1);
+  const before = tf.memory().numTensors;
+  const ones = new Uint16Array(4).fill(1);
+  expect(() => kidReplicates(x, x, [ones], [new Uint16Array(3).fill(1)])).toThrow(/kid: resample counts cover 3 items, expected 4/);
+  expect(() => kidReplicates(x, x, [ones], [new Uint16Array(4).fill(2)])).toThrow(/kid: resample 0 draws 8 items, expected 4 \(as many as the set holds\)/);
+  expect(() => kidReplicates(x, x, [ones], [ones], 0)).toThrow(/kid: blockRows must be an integer ≥ 1, found 0/);
+  expect(tf.memory().numTensors).toBe(before);
 });
 
 test('a resample that repeats one real item n times leaves no pairs: its replicate is NaN, which the interval refuses', () => {

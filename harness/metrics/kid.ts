@@ -15,7 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng, deriveSeed, permutation } from '../../models/seed';
-import { assertFeatureSetPair, type FeatureSet } from './features';
+import { assertResampleCounts } from './bootstrap';
+import { assertFeatureSetPair, assertPositiveInteger, type FeatureSet } from './features';
 import { tidyValues } from '../../models/tensor-values';
 
 const METRIC = 'kid';
@@ -62,9 +63,9 @@ function sumInFloat64(values: ArrayLike<number>, from = 0, to = values.length): 
   return sum;
 }
 
-/** The first `m` items of a seeded permutation: a subset drawn without replacement. */
-function subsetIndices(n: number, m: number, seed: number): Int32Array {
-  return permutation(n, createRng(seed)).slice(0, m);
+/** `count` subsets of `m` of `n` items, each drawn without replacement (a seeded permutation's first `m`), for one side. */
+export function drawSubsets(n: number, m: number, count: number, seed: number, side: 'real' | 'fake'): Int32Array[] {
+  return Array.from({ length: count }, (_, s) => permutation(n, createRng(deriveSeed(seed, METRIC, side, s))).slice(0, m));
 }
 
 /** `n × columns` matrix with 1 where column s's subset holds item i. */
@@ -113,9 +114,9 @@ export function kernelInceptionDistance(real: FeatureSet, fake: FeatureSet, o: K
   if (!Number.isInteger(o.subsetSize) || o.subsetSize < 2) throw new RangeError(`${METRIC}: subset size must be an integer ≥ 2, found ${o.subsetSize}`);
   const m = Math.min(o.subsetSize, real.n, fake.n);
   const perBatch = o.subsetsPerBatch ?? 10;
-  const draw = (n: number, side: string) => Array.from({ length: o.subsets }, (_, s) => subsetIndices(n, m, deriveSeed(o.seed, METRIC, side, s)));
-  const realSubsets = draw(real.n, 'real');
-  const fakeSubsets = draw(fake.n, 'fake');
+  assertPositiveInteger(perBatch, 'subsetsPerBatch', METRIC);
+  const realSubsets = drawSubsets(real.n, m, o.subsets, o.seed, 'real');
+  const fakeSubsets = drawSubsets(fake.n, m, o.subsets, o.seed, 'fake');
   const x = tf.tensor2d(real.data, [real.n, real.dim]);
   const y = tf.tensor2d(fake.data, [fake.n, fake.dim]);
   try {
@@ -160,12 +161,12 @@ export function kidReplicates(real: FeatureSet, fake: FeatureSet, countsReal: re
   assertFeatureSetPair(real, fake, METRIC, 2);
   if (countsReal.length !== countsFake.length) throw new RangeError(`${METRIC}: ${countsReal.length} resamples of the real set but ${countsFake.length} of the fake set`);
   const replicates = countsReal.length;
+  assertPositiveInteger(blockRows, 'blockRows', METRIC);
+  assertResampleCounts(countsReal, real.n, METRIC);
+  assertResampleCounts(countsFake, fake.n, METRIC);
   const countMatrix = (counts: readonly Uint16Array[], n: number) => {
     const out = new Float32Array(n * replicates);
-    counts.forEach((c, r) => {
-      if (c.length !== n) throw new RangeError(`${METRIC}: resample counts cover ${c.length} items, expected ${n}`);
-      c.forEach((v, i) => (out[i * replicates + r] = v));
-    });
+    counts.forEach((c, r) => c.forEach((v, i) => (out[i * replicates + r] = v)));
     return tf.tensor2d(out, [n, replicates]);
   };
   const sumOfSquares = (counts: readonly Uint16Array[]) => counts.map((c) => c.reduce((s, v) => s + v * v, 0));

@@ -97,5 +97,7 @@ test('invalid input is a RangeError naming the metric', () => {
   const nan = gaussianPoints(10, 0, 1);
   nan.data[7] = NaN;
   expect(() => precisionRecall(points, nan, options)).toThrow(/precisionRecall: feature value 7 is NaN/);
-  expect(() => precisionRecall(points, points, { k: 3, candidates: 2 })).toThrow(/candidates must be ≥ k \(3\), found 2/);
+  expect(() => precisionRecall(points, points, { k: 3, candidates: 2 })).toThrow(/precisionRecall: candidates must be an integer ≥ k \(3\), found 2/);
+  expect(() => precisionRecall(points, points, { k: 3, candidates: 4.5 })).toThrow(/precisionRecall: candidates must be an integer ≥ k \(3\), found 4\.5/);
+  expect(() => precisionRecall(points, points, { k: 3, candidates: 5, blockRows: 0 })).toThrow(/precisionRecall: blockRows must be an integer ≥ 1, found 0/);
 });

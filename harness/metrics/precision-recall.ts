@@ -12,7 +12,7 @@
  * pass over the distances keeps every pair any replicate can need, and replicates are table lookups.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFeatureSetPair, type FeatureSet } from './features';
+import { assertFeatureSetPair, assertPositiveInteger, type FeatureSet } from './features';
 
 const METRIC = 'precisionRecall';
 
@@ -140,9 +140,10 @@ function lastColumn(lists: NeighbourLists): Float32Array {
 /** Prepares `real` against `fake`: one pass over all pairwise distances. */
 export function compareManifolds(real: FeatureSet, fake: FeatureSet, o: PrecisionRecallOptions): ManifoldComparison {
   assertFeatureSetPair(real, fake, METRIC, o.k + 1);
-  if (!Number.isInteger(o.k) || o.k < 1) throw new RangeError(`${METRIC}: k must be an integer ≥ 1, found ${o.k}`);
-  if (!(o.candidates >= o.k)) throw new RangeError(`${METRIC}: candidates must be ≥ k (${o.k}), found ${o.candidates}`);
+  assertPositiveInteger(o.k, 'k', METRIC);
+  if (!Number.isInteger(o.candidates) || o.candidates < o.k) throw new RangeError(`${METRIC}: candidates must be an integer ≥ k (${o.k}), found ${o.candidates}`);
   const blockRows = o.blockRows ?? 1000;
+  assertPositiveInteger(blockRows, 'blockRows', METRIC);
   const x = tf.tensor2d(real.data, [real.n, real.dim]);
   const y = tf.tensor2d(fake.data, [fake.n, fake.dim]);
   try {

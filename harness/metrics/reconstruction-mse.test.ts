@@ -11,7 +11,8 @@ function images(...values: number[]): Float32Array {
 test('per-image MSE is exact on small arrays', () => {
   const originals = images(0, 0.5, 1);
   const reconstructions = images(0.5, 0.5, 0.75);
-  reconstructions[PIXELS + 3] = 1.5; // one pixel of image 1 off by 1 → 1/784
+  originals[PIXELS + 3] = 1;
+  reconstructions[PIXELS + 3] = 0; // one pixel of image 1 off by 1 → 1/784
   expect(Array.from(perImageMse(originals, reconstructions))).toEqual([0.25, 1 / PIXELS, 0.0625]);
 });
 
@@ -29,6 +30,8 @@ test('invalid input is a RangeError naming the metric and what was found', () =>
   expect(() => perImageMse(images(0, 1), images(0))).toThrow(/reconstructionMse: originals and reconstructions differ in shape \(2 vs 1 images\)/);
   const nan = images(0);
   nan[10] = NaN;
-  expect(() => perImageMse(images(0), nan)).toThrow(/reconstructionMse: pixel 10 of image 0 is NaN/);
+  expect(() => perImageMse(images(0), nan)).toThrow(/reconstructionMse: pixel 10 of image 0 is NaN; expected a value in \[0, 1\]/);
+  expect(() => perImageMse(images(0), images(255))).toThrow(/reconstructionMse: pixel 0 of image 0 is 255; expected a value in \[0, 1\] \(bytes\? divide by 255\)/);
+  expect(() => perImageMse(images(-0.5), images(0))).toThrow(/reconstructionMse: pixel 0 of image 0 is -0\.5; expected a value in \[0, 1\] \(a generator's \[−1, 1\] output\? convert it with tanhToUnit\)/);
   expect(() => reconstructionMse(images(0), images(0), new Uint8Array(2))).toThrow(/expected one label per image \(1\), found 2/);
 });
