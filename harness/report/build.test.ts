@@ -8,6 +8,7 @@ import { readBench } from './bench';
 import { collectReport, jsonForScript } from './build';
 import { lossClaims, spearman, spearmanInterval, stepLogToSeries } from './curves';
 import { collectGoldens } from './goldens';
+import { unloadableCheckpoint } from './images';
 import { readJson } from './inputs';
 import { claimChecks, readMetrics, REAL } from './metrics';
 import type { MetricRow, ModelCurves } from './types';
@@ -59,6 +60,14 @@ test('the fixture report has every section, and the left-out inputs as missing r
   expect(curves.data.models.find((m) => m.model === 'wgan-gp')?.status).toBe('missing');
   expect(curves.data.checks.map((c) => c.status)).toEqual(['missing', 'missing', 'missing']);
   expect([...assets.keys()].every((k) => /^[a-z0-9][a-z0-9._-]*\.png$/i.test(k))).toBe(true);
+});
+
+test('a missing checkpoint folder asks for training; a partial one names the file that failed', () => {
+  const absent = join(dir, 'no-such-checkpoint');
+  expect(unloadableCheckpoint('vae', absent, new Error('manifest.json: missing'))).toMatch(/^no VAE checkpoint in .*no-such-checkpoint; train and publish it/);
+  const partial = join(dir, 'partial-vae');
+  mkdirSync(partial, { recursive: true });
+  expect(unloadableCheckpoint('vae', partial, new Error(`${partial}/decoder.weights.bin: missing`))).toBe(`VAE checkpoint cannot be loaded: ${partial}/decoder.weights.bin: missing`);
 });
 
 test('JSON embedded in a script cannot close it', () => {

@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPORT_DEFAULTS, modelLabel } from './defaults';
+import { REPORT_DEFAULTS, modelLabel, trainCommand } from './defaults';
 import { displayPath, finiteNumber, isRecord, missing, readJson, readJsonLines } from './inputs';
 import type { AlphaRun, AlphaSweepRow, ClaimCheck, CurvesData, Maybe, ModelCurves, Points, Series, Tracking } from './types';
 
@@ -117,13 +117,9 @@ function round(v: number, digits: number): number {
   return Math.round(v * f) / f;
 }
 
-function producerFor(kind: string): string {
-  return `train and publish it with \`npm run train -- --model ${kind} --publish\` (or scripts/train-all.sh)`;
-}
-
 export function modelCurves(kind: string, logPath: string, maxPoints: number): ModelCurves {
   const label = modelLabel(kind);
-  const log = readJsonLines(logPath, producerFor(kind));
+  const log = readJsonLines(logPath, trainCommand(kind));
   if (log.status === 'missing') return { model: kind, label, ...log };
   const records = toStepRecords(log.records);
   if (records.length === 0) return { model: kind, label, ...missing(`${displayPath(logPath)} has no record with a numeric 'step'.`) };

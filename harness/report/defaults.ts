@@ -53,3 +53,8 @@ export const MODEL_LABELS: Record<string, string> = { vae: 'VAE', dcgan: 'DCGAN'
 export function modelLabel(kind: string): string {
   return MODEL_LABELS[kind] ?? kind;
 }
+
+/** What makes a model's checkpoint and log, for the reasons a section gives when they are missing. */
+export function trainCommand(kind: string): string {
+  return `train and publish it with \`npm run train -- --model ${kind} --publish\` (or scripts/train-all.sh)`;
+}

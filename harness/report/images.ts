@@ -5,6 +5,7 @@
  * `Missing` row with the reason; this module never fails the report for a missing input.
  */
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendInfo } from '../../models/backend';
 import { predictLabels } from '../../models/classifier/model';
@@ -19,7 +20,7 @@ import { alternatingTestImages, reconstructOrInvert } from '../samples/figures';
 import { fixedLatents, generateImages, reconstructImages } from '../samples/generate';
 import { slerpPath } from '../samples/latent';
 import type { ImageBatch, ImageInputs, ImageRowInput, ZoomInput } from './build';
-import { REPORT_DEFAULTS, modelLabel } from './defaults';
+import { REPORT_DEFAULTS, modelLabel, trainCommand } from './defaults';
 import { displayPath, errorText, missing } from './inputs';
 import { REAL, RECONSTRUCTION_SHARPNESS } from './metrics';
 import type { Maybe, MetricRow, TileLabel } from './types';
@@ -73,10 +74,6 @@ function batch(pixels: Float32Array, labels?: TileLabel[]): { status: 'ok'; batc
   return { status: 'ok', batch: { pixels, count: pixels.length / PIXELS, labels } };
 }
 
-function trainCommand(kind: ModelKind): string {
-  return `train and publish it with \`npm run train -- --model ${kind} --publish\` (or scripts/train-all.sh)`;
-}
-
 /**
  * Sharpness (Laplacian variance) of the first `count` test images and of their VAE reconstructions,
  * with a paired percentile bootstrap (the same resamples for both), as two metric rows.
@@ -100,6 +97,12 @@ export function reconstructionSharpnessRows(model: GenerativeModel, count: numbe
 
 // ─── Everything ──────────────────────────────────────────────────────────────────────────────
 
+/** Why a model's row is missing: no folder at all is "not trained yet"; a folder that fails to load says which file and why. */
+export function unloadableCheckpoint(kind: ModelKind, dir: string, error: unknown): string {
+  if (!existsSync(dir)) return `no ${modelLabel(kind)} checkpoint in ${displayPath(dir)}; ${trainCommand(kind)}.`;
+  return `${modelLabel(kind)} checkpoint cannot be loaded: ${errorText(error)}`;
+}
+
 export async function imagesFromCheckpoints(options: ImageOptions = {}): Promise<ImageInputs> {
   const d = REPORT_DEFAULTS;
   const o: Resolved = {
@@ -118,8 +121,7 @@ export async function imagesFromCheckpoints(options: ImageOptions = {}): Promise
     try {
       models.set(kind, { status: 'ok', model: await loadGenerative(kind, dir) });
     } catch (error) {
-      const text = errorText(error);
-      models.set(kind, missing(/missing/.test(text) ? `no ${modelLabel(kind)} checkpoint in ${displayPath(dir)}; ${trainCommand(kind)}.` : `${modelLabel(kind)} checkpoint cannot be loaded: ${text}`));
+      models.set(kind, missing(unloadableCheckpoint(kind, dir, error)));
     }
   }
 
