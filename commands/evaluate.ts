@@ -8,7 +8,7 @@ import { endianness } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import type { BackendInfo } from '../models/backend';
-import { assertWritableFile, writeFolderAtomically, writeJsonAtomically } from '../models/atomic-write';
+import { assertWritableFile, assertWritableFolder, writeFolderAtomically, writeJsonAtomically } from '../models/atomic-write';
 import { MANIFEST_FILE, readManifest } from '../models/checkpoint';
 import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { predictLabels } from '../models/classifier/model';
@@ -153,6 +153,7 @@ export async function runEvaluate(o: EvaluateCommand): Promise<EvaluationDocumen
   const log = (line: string) => console.error(`[evaluate] ${line}`);
   const jsonPath = resolve(o.json);
   assertWritableFile(jsonPath, '--json');
+  if (o.export) assertWritableFolder(resolve(o.export), '--export');
   if (!existsSync(join(CLASSIFIER_DIR, MANIFEST_FILE))) {
     throw new Error(`no classifier checkpoint at ${CLASSIFIER_DIR}: the metrics need it (run \`npm run train-classifier\` first)`);
   }

@@ -8,6 +8,7 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { assertWritableFolder } from '../models/atomic-write';
 import { parseBackendName, useBackend, type BackendInfo } from '../models/backend';
 import { buildReport } from '../harness/report/build';
 import { REPORT_DEFAULTS } from '../harness/report/defaults';
@@ -42,6 +43,7 @@ async function activateBackend(name?: string): Promise<Maybe<{ info: BackendInfo
 
 export async function runReport(o: ReportCommand = {}): Promise<void> {
   const outDir = resolve(o.out ?? REPORT_DEFAULTS.outDir);
+  assertWritableFolder(outDir, '--out');
   const metricsPath = join(outDir, 'metrics.json');
   const backend = await activateBackend(o.backend);
   const dataDir = o.dataDir ? resolve(o.dataDir) : undefined;

@@ -12,7 +12,7 @@ import { datasetChecksums } from '../models/data/fashion-mnist';
 import { PIXELS, SANDAL, SNEAKER, head, loadShoes } from '../models/data/shoes';
 import { runEnvironment } from '../models/environment';
 import { checkpointDir } from '../models/registry';
-import { LOG_FILE, imagesPerStep, train, type StepRecord } from '../models/train';
+import { LOG_FILE, assertCheckpointFolder, imagesPerStep, train, type StepRecord } from '../models/train';
 import type { GenerativeModel, ModelKind } from '../models/types';
 import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
 import { extractFeatures } from '../harness/metrics/features';
@@ -66,6 +66,8 @@ function formatLosses(r: StepRecord): string {
 }
 
 export async function runTraining(o: TrainCommand): Promise<void> {
+  // Refused before training, not after it.
+  if (o.publish) assertCheckpointFolder(checkpointDir(o.kind), '--publish');
   const data = loadShoes('train', o.classes, o.dataDir);
   const steps = o.steps ?? (o.epochs ?? 10) * Math.floor(data.count / imagesPerStep(o.kind, o.batch, data));
   const quality = o.qualityEvery > 0 ? await qualitySignal(o.seed, o.classes, o.dataDir) : undefined;

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertWritableFile, writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
+import { assertWritableFile, assertWritableFolder, writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
 
 let dir: string;
 beforeEach(() => {
@@ -34,6 +34,14 @@ test('a target that cannot be a file is refused up front, naming the flag', () =
   expect(() => assertWritableFile(join(dir, 'new', 'deeper', 'out.json'), '--json')).not.toThrow();
   expect(() => assertWritableFile(dir, '--json')).toThrow(/^--json: expected a file path, found the folder /);
   expect(() => assertWritableFile(join(dir, 'file', 'out.json'), '--json')).toThrow(/^--json: cannot write .*file is a file, not a folder$/);
+});
+
+test('a target that cannot be a folder is refused up front, naming the flag', () => {
+  writeFileSync(join(dir, 'file'), 'x');
+  expect(() => assertWritableFolder(join(dir, 'new', 'deeper'), '--out')).not.toThrow();
+  expect(() => assertWritableFolder(dir, '--out')).not.toThrow();
+  expect(() => assertWritableFolder(join(dir, 'file'), '--out')).toThrow(/^--out: expected a folder, found the file .*file$/);
+  expect(() => assertWritableFolder(join(dir, 'file', 'report'), '--out')).toThrow(/^--out: cannot write .*report: .*file is a file, not a folder$/);
 });
 
 test('JSON is written indented by two spaces with a final newline', () => {

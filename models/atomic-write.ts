@@ -27,7 +27,23 @@ function besideTarget(target: string, suffix: string): string {
 export function assertWritableFile(path: string, what: string): void {
   const target = resolve(path);
   if (existsSync(target) && statSync(target).isDirectory()) throw new Error(`${what}: expected a file path, found the folder ${target}`);
-  let dir = dirname(target);
+  assertWritableAncestor(target, dirname(target), what);
+}
+
+/**
+ * The same for a folder that will be written into, or replaced whole (writeFolderAtomically
+ * renames beside it): it is not a file, and it (if it exists) and the folder that holds it can be written.
+ */
+export function assertWritableFolder(path: string, what: string): void {
+  const target = resolve(path);
+  if (existsSync(target) && !statSync(target).isDirectory()) throw new Error(`${what}: expected a folder, found the file ${target}`);
+  if (existsSync(target)) assertWritableAncestor(target, target, what);
+  assertWritableAncestor(target, dirname(target), what);
+}
+
+/** `from` or its nearest existing ancestor is a writable folder, or writing `target` fails: an error naming both. */
+function assertWritableAncestor(target: string, from: string, what: string): void {
+  let dir = from;
   while (!existsSync(dir)) dir = dirname(dir);
   if (!statSync(dir).isDirectory()) throw new Error(`${what}: cannot write ${target}: ${dir} is a file, not a folder`);
   try {

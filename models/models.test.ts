@@ -193,6 +193,8 @@ test('bad options are clear errors', async () => {
   writeFileSync(file, 'x');
   await expect(run('vae', file, 2)).rejects.toThrow(`--out: expected a folder for the checkpoint, found the file ${file}`);
   expect(existsSync(file)).toBe(true);
+  // A folder under a file cannot be made: refused before the first step, not at the first checkpoint.
+  await expect(run('vae', join(file, 'ckpt'), 2)).rejects.toThrow(`--out: cannot write ${join(file, 'ckpt')}: ${file} is a file, not a folder`);
 });
 
 test('a batch larger than the training data is refused naming --batch, for a WGAN-GP step by its n_critic batches', () => {

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertWritableFolder } from './atomic-write';
 import type { BackendInfo } from './backend';
 import { MANIFEST_FILE, readManifest, restoreNetwork, restoreOptimizer, saveCheckpoint } from './checkpoint';
 import { datasetChecksums } from './data/fashion-mnist';
@@ -137,12 +138,14 @@ function readLog(outDir: string, upToStep: number): StepRecord[] {
  * any training. `flag` names where the folder came from.
  */
 export function assertCheckpointFolder(outDir: string, flag = '--out'): void {
-  if (!existsSync(outDir)) return;
-  if (!statSync(outDir).isDirectory()) throw new Error(`${flag}: expected a folder for the checkpoint, found the file ${outDir}`);
-  const entries = readdirSync(outDir);
-  if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
-    throw new Error(`${flag}: ${outDir} holds ${entries.length} files but no checkpoint (${MANIFEST_FILE}); checkpoints replace the whole folder, so choose an empty or new one`);
+  if (existsSync(outDir)) {
+    if (!statSync(outDir).isDirectory()) throw new Error(`${flag}: expected a folder for the checkpoint, found the file ${outDir}`);
+    const entries = readdirSync(outDir);
+    if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
+      throw new Error(`${flag}: ${outDir} holds ${entries.length} files but no checkpoint (${MANIFEST_FILE}); checkpoints replace the whole folder, so choose an empty or new one`);
+    }
   }
+  assertWritableFolder(outDir, flag);
 }
 
 /** Images one step of `kind` takes (`batchesPerStep` batches); more than the data holds is an error naming --batch. */

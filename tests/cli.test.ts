@@ -36,6 +36,13 @@ test.each([
   await expect(parse(...args)).rejects.toThrow(message);
 });
 
+test('report --out and evaluate --export naming a file are refused before any work, naming the flag', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'cli-out-')), 'a-file');
+  writeFileSync(file, 'x');
+  await expect(parse('report', '--out', file, '--skip-evaluate', '--no-render')).rejects.toThrow(`--out: expected a folder, found the file ${file}`);
+  await expect(parse('evaluate', '--json', join(file, '..', 'm.json'), '--export', file)).rejects.toThrow(`--export: expected a folder, found the file ${file}`);
+});
+
 test('alpha-sweep refuses an --out folder that holds more than an earlier sweep, before training, leaving it as it was', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sweep-out-'));
   writeFileSync(join(dir, 'precious.txt'), 'mine');
