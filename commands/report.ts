@@ -6,6 +6,7 @@
  * Nothing missing stops the report: an input that cannot be had (no checkpoint, no dataset, a
  * failed evaluation, no bench run) becomes a 'missing' section saying why.
  */
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assertWritableFolder } from '../models/atomic-write';
@@ -41,6 +42,13 @@ async function activateBackend(name?: string): Promise<Maybe<{ info: BackendInfo
   }
 }
 
+/** Pictures of an earlier build would pass for this one: removed when this build renders none. */
+export function removeStaleRenders(outDir: string, log: (line: string) => void): void {
+  const stale = Object.values(REPORT_DEFAULTS.renderedFiles).map((f) => join(outDir, f)).filter((p) => existsSync(p));
+  for (const p of stale) rmSync(p);
+  if (stale.length) log(`removed ${stale.map((p) => relative(process.cwd(), p) || p).join(' and ')}: they showed an earlier build`);
+}
+
 export async function runReport(o: ReportCommand = {}): Promise<void> {
   const outDir = resolve(o.out ?? REPORT_DEFAULTS.outDir);
   assertWritableFolder(outDir, '--out');
@@ -74,16 +82,19 @@ export async function runReport(o: ReportCommand = {}): Promise<void> {
   const missing = Object.entries(report.data.sections).filter(([, s]) => s.status === 'missing');
   log(`built ${rel(report.indexPath)} and ${rel(report.jsonPath)}; ${missing.length ? `missing: ${missing.map(([id]) => id).join(', ')}` : 'every section present'}`);
 
+  let rendered = false;
   if (o.render !== false) {
     const { renderReport } = await import('../harness/report/render');
     try {
-      const rendered = await renderReport(report.indexPath, outDir);
-      for (const p of rendered.problems) log(`page problem: ${p}`);
-      log(`rendered ${rel(rendered.png)} and ${rel(rendered.pdf)}`);
+      const result = await renderReport(report.indexPath, outDir);
+      for (const p of result.problems) log(`page problem: ${p}`);
+      log(`rendered ${rel(result.png)} and ${rel(result.pdf)}`);
+      rendered = true;
     } catch (error) {
       log(`rendering failed: ${errorText(error)} (the HTML report is complete; --no-render skips this step)`);
       process.exitCode = 1;
     }
   }
+  if (!rendered) removeStaleRenders(outDir, log);
   if (o.open) console.log(pathToFileURL(report.indexPath).href);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { program } from '../cli';
 import { sweepRunMismatch } from '../commands/alpha-sweep';
+import { removeStaleRenders } from '../commands/report';
 import { DEFAULT_CLASSES } from '../models/data/shoes';
 import { referenceConfig } from '../models/registry';
 
@@ -41,6 +42,17 @@ test('report --out and evaluate --export naming a file are refused before any wo
   writeFileSync(file, 'x');
   await expect(parse('report', '--out', file, '--skip-evaluate', '--no-render')).rejects.toThrow(`--out: expected a folder, found the file ${file}`);
   await expect(parse('evaluate', '--json', join(file, '..', 'm.json'), '--export', file)).rejects.toThrow(`--export: expected a folder, found the file ${file}`);
+});
+
+test('a build that renders nothing removes the pictures of an earlier build, and says so', () => {
+  const out = mkdtempSync(join(tmpdir(), 'report-out-'));
+  for (const f of ['report.png', 'report.pdf', 'index.html']) writeFileSync(join(out, f), 'old');
+  const lines: string[] = [];
+  removeStaleRenders(out, (l) => lines.push(l));
+  expect(readdirSync(out)).toEqual(['index.html']);
+  expect(lines).toEqual([expect.stringMatching(/^removed .*report\.png and .*report\.pdf: they showed an earlier build$/)]);
+  removeStaleRenders(out, (l) => lines.push(l));
+  expect(lines).toHaveLength(1);
 });
 
 test('alpha-sweep refuses an --out folder that holds more than an earlier sweep, before training, leaving it as it was', async () => {

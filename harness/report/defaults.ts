@@ -6,6 +6,8 @@ export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 export const REPORT_DEFAULTS = {
   /** Output folder: report.json, index.html, assets/, report.png, report.pdf. */
   outDir: join(PROJECT_ROOT, 'reports'),
+  /** What rendering writes into the report folder (and what a build without rendering removes, so no older picture passes for the new report). */
+  renderedFiles: { png: 'report.png', pdf: 'report.pdf' },
   metricsPath: join(PROJECT_ROOT, 'reports', 'metrics.json'),
   benchPath: join(PROJECT_ROOT, 'reports', 'bench.json'),
   checkpointsDir: join(PROJECT_ROOT, 'models', 'checkpoints'),

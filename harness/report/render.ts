@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { writeFileAtomically } from '../../models/atomic-write';
+import { REPORT_DEFAULTS } from './defaults';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_PATH } from './environment';
 
 /** The report needs no GPU: rendering on the CPU keeps the page golden the same on every machine. */
@@ -60,8 +61,8 @@ export async function renderReport(indexPath: string, outDir: string): Promise<R
     const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     const problems = watchProblems(page);
     await openReport(page, indexPath);
-    const png = join(outDir, 'report.png');
-    const pdf = join(outDir, 'report.pdf');
+    const png = join(outDir, REPORT_DEFAULTS.renderedFiles.png);
+    const pdf = join(outDir, REPORT_DEFAULTS.renderedFiles.pdf);
     writeFileAtomically(png, await page.screenshot({ fullPage: true, type: 'png' }));
     writeFileAtomically(pdf, await page.pdf({ format: 'A4', landscape: true, printBackground: true, scale: 0.7, margin: { top: '10mm', bottom: '10mm', left: '8mm', right: '8mm' } }));
     return { png, pdf, problems };
