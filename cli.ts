@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { BENCH_DEFAULTS } from './harness/bench/defaults';
 import { REPORT_DEFAULTS } from './harness/report/defaults';
 import { BACKENDS, parseBackendName, useBackend } from './models/backend';
-import { CLASS_NAMES, FASHION_MNIST_DIR_ENV, downloadFashionMnist, ensureFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
+import { CLASS_NAMES, dataDirFromEnv, downloadFashionMnist, ensureFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
 import { DEFAULT_CLASSES, loadShoes, validateClasses } from './models/data/shoes';
 import { MODEL_KINDS } from './models/types';
 import { CHECKPOINT_EVERY } from './models/train';
@@ -89,11 +89,11 @@ program
   .command('data')
   .description('verify the Fashion-MNIST files (sha256, IDX headers) and print the shoe subset; --download fetches them')
   .addOption(dataDirOption())
-  .option('--download', 'download the official files into the cache folder (checksums verified)')
+  .option('--download', 'download the official files (checksums verified) into --data-dir, else $FASHION_MNIST_DIR, else the cache folder')
   .option('--classes <list>', 'comma-separated class ids', parseClasses, [...DEFAULT_CLASSES])
   .action(async (o) => {
     // Into the folder the command then reads: --data-dir, else $FASHION_MNIST_DIR, else the cache.
-    const target = o.dataDir ?? process.env[FASHION_MNIST_DIR_ENV];
+    const target = o.dataDir ?? dataDirFromEnv();
     if (o.download) console.log(`downloaded and verified into ${await downloadFashionMnist(target ? resolve(target) : undefined, printDownload)}`);
     const dir = resolveDataDir(o.dataDir);
     for (const split of ['train', 'test'] as const) {

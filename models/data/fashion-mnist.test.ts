@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DatasetError, OFFICIAL_BASE_URL, OFFICIAL_FILES, downloadFashionMnist, readSplit, resolveDataDir, type Split } from './fashion-mnist';
+import { DatasetError, OFFICIAL_BASE_URL, OFFICIAL_FILES, dataDirFromEnv, downloadFashionMnist, readSplit, resolveDataDir, type Split } from './fashion-mnist';
 import { DEFAULT_CLASSES, batchIndices, loadShoes, selectClasses } from './shoes';
 
 // Needs the real files: $FASHION_MNIST_DIR (set by .ci/run) or the cache that `npm run data -- --download` fills.
@@ -59,6 +59,24 @@ describe('bad input is a clear error naming the file', () => {
   test('missing file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fmnist-'));
     expect(() => readSplit('test', dir, unverified)).toThrow(/t10k-images-idx3-ubyte\.gz: missing/);
+  });
+
+  test('a folder where a file should be', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fmnist-'));
+    mkdirSync(join(dir, OFFICIAL_FILES.test.images.name));
+    expect(() => readSplit('test', dir, unverified)).toThrow(/t10k-images-idx3-ubyte\.gz: expected the official t10k-images-idx3-ubyte\.gz file, found a folder/);
+  });
+
+  test('an empty FASHION_MNIST_DIR counts as unset, not as a folder named ""', () => {
+    const saved = process.env.FASHION_MNIST_DIR;
+    try {
+      process.env.FASHION_MNIST_DIR = '';
+      expect(dataDirFromEnv()).toBeUndefined();
+      process.env.FASHION_MNIST_DIR = '/some/dir';
+      expect(dataDirFromEnv()).toBe('/some/dir');
+    } finally {
+      process.env.FASHION_MNIST_DIR = saved;
+    }
   });
 
   test('checksum mismatch against the official sha256', () => {
@@ -145,6 +163,21 @@ describe('downloading from the official source (fetch served from the local copy
     await expect(downloadFashionMnist(dir)).rejects.toThrow(/t10k-labels-idx1-ubyte\.gz: checksum mismatch, expected sha256 [0-9a-f]{64}, found [0-9a-f]{64}; nothing was saved/);
     expect(readdirSync(dir)).not.toContain(OFFICIAL_FILES.test.labels.name);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('a download cut off mid-stream names the address and saves nothing', async () => {
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new Uint8Array(10));
+          controller.error(new TypeError('terminated'));
+        },
+      });
+      return new Response(body, { headers: { 'content-length': '100' } });
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'fmnist-download-'));
+    await expect(downloadFashionMnist(dir)).rejects.toThrow(/train-images-idx3-ubyte\.gz: the download stopped after \d+ of 100 bytes \(terminated\); nothing was saved to .*train-images-idx3-ubyte\.gz\./);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   test('offline: the error says where to put the files instead', async () => {
