@@ -346,7 +346,7 @@ export interface EnvironmentData {
   platform: string;
   versions: Array<{ name: string; version: string }>;
   seeds: Array<{ what: string; seed: number }>;
-  /** sha256 of each dataset file, as recorded by the checkpoints (or computed). */
+  /** sha256 of each dataset file as the checkpoints' manifests recorded it (training verified it), else the official ones the loader verifies against; not computed here. */
   data: Array<{ file: string; sha256: string }>;
   /** One row per checkpoint the report read. */
   checkpoints: Array<{ model: string; step?: number; savedAt?: string; commit?: string; backend?: string }>;
