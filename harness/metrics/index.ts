@@ -326,7 +326,7 @@ function realReference(input: MetricsInput, real: RealData, o: MetricOptions, ti
  */
 export function computeMetrics(input: MetricsInput, options: Partial<MetricOptions> = {}): MetricsRun {
   const o = resolveMetricOptions(options);
-  if (input.real.count < o.precisionRecallNeighbours + 1) throw new RangeError(`computeMetrics: expected real test images, found ${input.real.count}`);
+  if (input.real.count < o.precisionRecallNeighbours + 1) throw new RangeError(`computeMetrics: expected at least ${o.precisionRecallNeighbours + 1} real test images (k + 1 for precision/recall's k = ${o.precisionRecallNeighbours}), found ${input.real.count}`);
   const started = performance.now();
   const timer = stageTimer(input.log);
   const realFeatures = timer.time('real: features', () => extractFeatures(input.features, input.real.images, input.real.count, o.batchSize));
