@@ -6,7 +6,7 @@
  * Nothing missing stops the report: an input that cannot be had (no checkpoint, no dataset, a
  * failed evaluation, no bench run) becomes a 'missing' section saying why.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assertWritableFolder } from '../models/atomic-write';
@@ -42,11 +42,11 @@ async function activateBackend(name?: string): Promise<Maybe<{ info: BackendInfo
   }
 }
 
-/** Pictures of an earlier build would pass for this one: removed when this build renders none. */
-export function removeStaleRenders(outDir: string, log: (line: string) => void): void {
-  const stale = Object.values(REPORT_DEFAULTS.renderedFiles).map((f) => join(outDir, f)).filter((p) => existsSync(p));
+/** Pictures older than this build (started at `builtAt`, ms) would pass for it: removed when it did not render both. */
+export function removeStaleRenders(outDir: string, builtAt: number, log: (line: string) => void): void {
+  const stale = Object.values(REPORT_DEFAULTS.renderedFiles).map((f) => join(outDir, f)).filter((p) => existsSync(p) && statSync(p).mtimeMs < builtAt);
   for (const p of stale) rmSync(p);
-  if (stale.length) log(`removed ${stale.map((p) => relative(process.cwd(), p) || p).join(' and ')}: they showed an earlier build`);
+  if (stale.length) log(`removed ${stale.map((p) => relative(process.cwd(), p) || p).join(' and ')}: ${stale.length > 1 ? 'they' : 'it'} showed an earlier build`);
 }
 
 export async function runReport(o: ReportCommand = {}): Promise<void> {
@@ -77,6 +77,7 @@ export async function runReport(o: ReportCommand = {}): Promise<void> {
   const { imagesFromCheckpoints } = await import('../harness/report/images');
   const images = backend.status === 'ok' ? { status: 'ok' as const, ...(await imagesFromCheckpoints({ dataDir, backend: backend.info })) } : backend;
 
+  const builtAt = Date.now();
   const report = buildReport({ outDir, metricsPath, images, metricsFailure });
   const rel = (p: string) => relative(process.cwd(), p) || p;
   const missing = Object.entries(report.data.sections).filter(([, s]) => s.status === 'missing');
@@ -95,6 +96,6 @@ export async function runReport(o: ReportCommand = {}): Promise<void> {
       process.exitCode = 1;
     }
   }
-  if (!rendered) removeStaleRenders(outDir, log);
+  if (!rendered) removeStaleRenders(outDir, builtAt, log);
   if (o.open) console.log(pathToFileURL(report.indexPath).href);
 }

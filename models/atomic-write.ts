@@ -31,14 +31,15 @@ export function assertWritableFile(path: string, what: string): void {
 }
 
 /**
- * The same for a folder that will be written into, or replaced whole (writeFolderAtomically
- * renames beside it): it is not a file, and it (if it exists) and the folder that holds it can be written.
+ * The same for a folder: it is not a file, and it can be written into (it, or the nearest folder
+ * above it that exists, is writable). One that will be `replaced` whole (writeFolderAtomically
+ * renames beside it) also needs the folder that holds it writable.
  */
-export function assertWritableFolder(path: string, what: string): void {
+export function assertWritableFolder(path: string, what: string, o: { replaced?: boolean } = {}): void {
   const target = resolve(path);
   if (existsSync(target) && !statSync(target).isDirectory()) throw new Error(`${what}: expected a folder, found the file ${target}`);
-  if (existsSync(target)) assertWritableAncestor(target, target, what);
-  assertWritableAncestor(target, dirname(target), what);
+  assertWritableAncestor(target, o.replaced ? dirname(target) : target, what);
+  if (o.replaced && existsSync(target)) assertWritableAncestor(target, target, what);
 }
 
 /** `from` or its nearest existing ancestor is a writable folder, or writing `target` fails: an error naming both. */

@@ -145,7 +145,7 @@ export function assertCheckpointFolder(outDir: string, flag = '--out'): void {
       throw new Error(`${flag}: ${outDir} holds ${entries.length} files but no checkpoint (${MANIFEST_FILE}); checkpoints replace the whole folder, so choose an empty or new one`);
     }
   }
-  assertWritableFolder(outDir, flag);
+  assertWritableFolder(outDir, flag, { replaced: true });
 }
 
 /** Images one step of `kind` takes (`batchesPerStep` batches); more than the data holds is an error naming --batch. */

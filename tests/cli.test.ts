@@ -1,5 +1,5 @@
 /** The command line rejects unknown flags and bad values with messages naming them. */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -44,15 +44,20 @@ test('report --out and evaluate --export naming a file are refused before any wo
   await expect(parse('evaluate', '--json', join(file, '..', 'm.json'), '--export', file)).rejects.toThrow(`--export: expected a folder, found the file ${file}`);
 });
 
-test('a build that renders nothing removes the pictures of an earlier build, and says so', () => {
+test('a build that did not render both pictures removes those of an earlier build, and says so', () => {
   const out = mkdtempSync(join(tmpdir(), 'report-out-'));
   for (const f of ['report.png', 'report.pdf', 'index.html']) writeFileSync(join(out, f), 'old');
+  const earlier = new Date(Date.now() - 60_000);
+  utimesSync(join(out, 'report.pdf'), earlier, earlier);
   const lines: string[] = [];
-  removeStaleRenders(out, (l) => lines.push(l));
+  // report.png is this build's (its PDF failed): kept; report.pdf is an earlier build's.
+  removeStaleRenders(out, Date.now() - 1000, (l) => lines.push(l));
+  expect(readdirSync(out).sort()).toEqual(['index.html', 'report.png']);
+  expect(lines).toEqual([expect.stringMatching(/^removed .*report\.pdf: it showed an earlier build$/)]);
+  removeStaleRenders(out, Date.now() + 1000, (l) => lines.push(l));
   expect(readdirSync(out)).toEqual(['index.html']);
-  expect(lines).toEqual([expect.stringMatching(/^removed .*report\.png and .*report\.pdf: they showed an earlier build$/)]);
-  removeStaleRenders(out, (l) => lines.push(l));
-  expect(lines).toHaveLength(1);
+  removeStaleRenders(out, Date.now() + 1000, (l) => lines.push(l));
+  expect(lines).toHaveLength(2);
 });
 
 test('alpha-sweep refuses an --out folder that holds more than an earlier sweep, before training, leaving it as it was', async () => {

@@ -8,7 +8,9 @@
  * tinybench gives an interval for.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { writeJsonAtomically } from '../../models/atomic-write';
+import { BENCH_DEFAULTS } from './defaults';
 import { SchemaVersionError, validateBaseline } from './schema';
 import { BASELINE_SCHEMA, type BaselineComparison, type BaselineFile, type BenchReport, type LatencyStats } from './types';
 
@@ -164,7 +166,8 @@ export function loadBaseline(path: string): BaselineFile {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new BaselineFileError(missing ? `${path}: no baseline yet; save one with \`npm run bench -- --save-baseline\`` : `${path}: cannot read the baseline: ${(error as Error).message}`);
+    const save = `npm run bench -- --save-baseline${resolve(path) === BENCH_DEFAULTS.baselinePath ? '' : ` --baseline ${path}`}`;
+    throw new BaselineFileError(missing ? `${path}: no baseline yet; save one with \`${save}\`` : `${path}: cannot read the baseline: ${(error as Error).message}`);
   }
   let doc: unknown;
   try {

@@ -1,8 +1,10 @@
 /**
- * When each golden was last compared. A golden with no failure images has passed only if a run
- * compared it after it was written; without this record a fresh clone, or a failures folder
- * someone emptied, would look like a clean pass. The reporter merges every run's comparisons
- * (partial runs too) into `<failuresDir>/compared.json`; the report reads it (harness/report/goldens.ts).
+ * When each golden last matched. A golden with no failure images has passed only if a run
+ * matched it after it was written; without this record a fresh clone, or a failures folder
+ * someone emptied, would look like a clean pass. The matcher stamps each match as it happens (a
+ * golden written by -u is not a match); the reporter merges every run's stamps (partial runs too)
+ * into `<failuresDir>/compared.json`; the report reads it (harness/report/goldens.ts). Two jest
+ * runs finishing at once may lose one's stamps (last writer wins): those goldens read as unknown.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -11,16 +13,16 @@ import { GOLDEN_DEFAULTS } from './defaults';
 import { comparedRecordPath, snapshotsDir } from './paths';
 import type { UsageRecord } from './usage';
 
-/** `{ "<stem>/<name>.png": ISO time of the last comparison }`. */
+/** `{ "<stem>/<name>.png": ISO time of the last match }`. */
 export type ComparedRecord = Record<string, string>;
 
-/** `previous` with every golden under `snapshots` that `usage` lists set to `at`. */
-export function mergeCompared(previous: ComparedRecord, usage: readonly UsageRecord[], snapshots: string, at: string): ComparedRecord {
+/** `previous` with every golden under `snapshots` that `usage` saw match set to the time it did. */
+export function mergeCompared(previous: ComparedRecord, usage: readonly UsageRecord[], snapshots: string): ComparedRecord {
   const next = { ...previous };
   for (const u of usage) {
-    if (u.kind !== 'golden') continue;
+    if (u.kind !== 'matched') continue;
     const key = relative(snapshots, u.path).split(sep).join('/');
-    if (!key.startsWith('..')) next[key] = at;
+    if (!key.startsWith('..') && !(next[key]! > u.at)) next[key] = u.at;
   }
   return next;
 }
@@ -38,10 +40,10 @@ export function readCompared(failuresDir: string): ComparedRecord {
   }
 }
 
-/** Adds this run's comparisons under `rootDir` to its record; writes nothing when the run compared none. */
-export function recordCompared(rootDir: string, usage: readonly UsageRecord[], at: string): void {
+/** Adds this run's matches under `rootDir` to its record; writes nothing when there were none. */
+export function recordCompared(rootDir: string, usage: readonly UsageRecord[]): void {
   const failuresDir = join(rootDir, GOLDEN_DEFAULTS.paths.failuresDir);
   const previous = readCompared(failuresDir);
-  const next = mergeCompared(previous, usage, snapshotsDir(rootDir), at);
+  const next = mergeCompared(previous, usage, snapshotsDir(rootDir));
   if (Object.keys(next).some((k) => next[k] !== previous[k])) writeJsonAtomically(comparedRecordPath(failuresDir), next);
 }

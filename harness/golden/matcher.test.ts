@@ -12,6 +12,7 @@ import { encodePng } from './png';
 import { shiftRight, softBlobs } from './test-images';
 import type { UpdateMode } from './types';
 import type { JestSnapshotState } from './update-mode';
+import { readUsage } from './usage';
 
 let root: string;
 let usageEnv: string | undefined;
@@ -70,6 +71,24 @@ describe('toMatchGoldenImage', () => {
     expect(before.equals(png)).toBe(false);
     for (const mode of ['none', 'new', 'all'] as const) expect(toMatchGoldenImage.call(jestLike(mode), png, 'grid').pass).toBe(true);
     expect(readFileSync(golden()).equals(before)).toBe(true);
+  });
+
+  test('only a match against an existing golden is stamped as matched; writing one, a mismatch and .not are not', () => {
+    const usageFile = join(root, 'usage.jsonl');
+    writeFileSync(usageFile, '');
+    process.env[GOLDEN_DEFAULTS.usageEnv] = usageFile;
+    try {
+      toMatchGoldenImage.call(jestLike('new'), png, 'grid'); // written
+      toMatchGoldenImage.call(jestLike('none'), shiftedPng, 'grid'); // mismatch
+      toMatchGoldenImage.call(jestLike('none', { isNot: true }), shiftedPng, 'grid'); // .not
+      toMatchGoldenImage.call(jestLike('none'), png, 'grid'); // match
+    } finally {
+      delete process.env[GOLDEN_DEFAULTS.usageEnv];
+    }
+    const kinds = readUsage(usageFile).map((u) => u.kind);
+    expect(kinds.filter((k) => k === 'matched')).toHaveLength(1);
+    expect(kinds.at(-1)).toBe('matched');
+    expect(kinds.filter((k) => k === 'golden')).toHaveLength(4);
   });
 
   test('a mismatch fails with counts, thresholds and artefact paths, and writes the artefacts', () => {

@@ -158,6 +158,8 @@ export function toMatchGoldenImage(this: MatcherThis, received: unknown, name: s
     case 'write-new':
     case 'overwrite':
       if (action !== 'pass') writeFileAtomically(golden, actualPng);
+      // Only a match against a golden that was already there counts as compared: a written one waits for a plain run.
+      else recordUsage({ kind: 'matched', path: golden, at: new Date().toISOString() });
       removeArtefacts(artefacts);
       return { pass: true, message: () => `${hint}\n\nGolden '${name}' matches (${ctx.rel(golden)}).` };
     case 'fail-missing':

@@ -1,5 +1,5 @@
 /**
- * jest reporter: after every run, records when each golden it used was compared (compared.ts).
+ * jest reporter: after every run, records when each golden matched (compared.ts).
  * After a run of the whole suite, lists goldens under snapshots/ and keys of
  * snapshots/metrics.json that no test used. With -u it removes them (as jest removes obsolete
  * snapshots); in CI mode (--ci or CI=true) it fails the run; otherwise it only warns. Two test
@@ -77,10 +77,9 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
   /** A record that cannot be written costs the report its "passed" goldens, not the run: warn only. */
   private recordComparisons(contexts: Set<TestContext>): void {
     const usage = readUsage(this.usageFile);
-    const at = new Date().toISOString();
     for (const rootDir of this.rootDirs(contexts)) {
       try {
-        recordCompared(rootDir, usage, at);
+        recordCompared(rootDir, usage);
       } catch (error) {
         process.stderr.write(`\n› could not record which goldens this run compared: ${(error as Error).message}\n`);
       }

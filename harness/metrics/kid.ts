@@ -110,7 +110,7 @@ function subsetKernelSums(a: tf.Tensor2D, b: tf.Tensor2D, subsetsA: readonly Int
 
 export function kernelInceptionDistance(real: FeatureSet, fake: FeatureSet, o: KidOptions): KidResult {
   assertFeatureSetPair(real, fake, METRIC, 2);
-  if (!Number.isInteger(o.subsets) || o.subsets < 1) throw new RangeError(`${METRIC}: subsets must be an integer ≥ 1, found ${o.subsets}`);
+  assertPositiveInteger(o.subsets, 'subsets', METRIC);
   if (!Number.isInteger(o.subsetSize) || o.subsetSize < 2) throw new RangeError(`${METRIC}: subset size must be an integer ≥ 2, found ${o.subsetSize}`);
   const m = Math.min(o.subsetSize, real.n, fake.n);
   const perBatch = o.subsetsPerBatch ?? 10;

@@ -96,10 +96,14 @@ test('loss claims are decided on intervals: passed inside, failed outside, not d
     { model: 'wgan-gp', label: 'WGAN-GP', status: 'ok', steps: 1, bucket: 1, series: [], tracking: [{ series: 'wasserstein', spearman: wgan[0], n: wgan[1] }] },
   ];
   const statuses = (dcgan: [number, number], wgan: [number, number]) => lossClaims(curves(dcgan, wgan), 0.5).map((c) => c.status);
-  // ρ −0.33 over 12 points: [−0.77, 0.32] straddles −0.5; 0.92 over 12: [0.72, 0.98]; z apart by 1.93 ± 0.95.
+  // ρ −0.33 over 12 points: [−0.77, 0.32] straddles −0.5; 0.92 over 12: [0.72, 0.98]; z − |z| = 1.24 ± 0.95.
   expect(statuses([-0.33, 12], [0.92, 12])).toEqual(['missing', 'passed', 'passed']);
   expect(statuses([0.05, 200], [0.2, 100])).toEqual(['passed', 'failed', 'missing']);
   expect(statuses([0.9, 30], [0.1, 30])).toEqual(['failed', 'failed', 'failed']);
+  // A DCGAN loss that tracks quality strongly, inversely, is informative: the WGAN-GP does not beat it.
+  expect(statuses([-0.9, 30], [0.6, 30])).toEqual(['failed', 'missing', 'failed']);
+  // Too few quality points to decide anything (a perfect ρ over 4 points included).
+  expect(statuses([1, 4], [1, 9])).toEqual(['missing', 'missing', 'missing']);
   const [uninformative] = lossClaims(curves([-0.33, 12], [0.92, 12]), 0.5);
   expect(uninformative!.detail).toMatch(/ρ = -0\.33 \[-0\.77, 0\.32\] over 12 quality points: the interval straddles/);
 });
@@ -112,14 +116,17 @@ test('curves are bucketed to at most the point budget; quality points are kept a
   expect(series.find((s) => s.name === 'quality')!.points).toHaveLength(10);
 });
 
-test('claims pass only when the intervals are apart', () => {
+test('claims pass with the intervals apart the claimed way, fail apart the other way, and cannot tell when they overlap', () => {
   const row = (metric: string, subject: string, value: number, lo: number, hi: number): MetricRow => ({ metric, subject, value, interval: [lo, hi] });
   const checks = (rows: MetricRow[]) => Object.fromEntries(claimChecks(rows).map((c) => [c.id, c.status]));
   expect(checks([row('laplacianVariance', 'DCGAN', 0.07, 0.06, 0.08), row('laplacianVariance', 'VAE', 0.02, 0.01, 0.03)])['dcgan-sharper-than-vae']).toBe('passed');
-  expect(checks([row('laplacianVariance', 'DCGAN', 0.07, 0.02, 0.08), row('laplacianVariance', 'VAE', 0.03, 0.01, 0.04)])['dcgan-sharper-than-vae']).toBe('failed');
+  expect(checks([row('laplacianVariance', 'DCGAN', 0.07, 0.02, 0.08), row('laplacianVariance', 'VAE', 0.03, 0.01, 0.04)])['dcgan-sharper-than-vae']).toBe('missing');
   expect(checks([row('laplacianVariance', 'DCGAN', 0.01, 0.0, 0.02), row('laplacianVariance', 'VAE', 0.03, 0.025, 0.035)])['dcgan-sharper-than-vae']).toBe('failed');
   expect(checks([row('classFlipRate', REAL, 0.01, 0.005, 0.015)])['vae-swaps-sneaker-sandal']).toBe('missing');
-  expect(checks([{ ...row('laplacianVariance', 'VAE', 0.02, 0.01, 0.03), ratioToReal: 0.2, ratioInterval: [0.1, 1.1] }])['vae-samples-blurry']).toBe('failed');
+  const blurry = (ratioToReal: number, ratioInterval: [number, number]) => checks([{ ...row('laplacianVariance', 'VAE', 0.02, 0.01, 0.03), ratioToReal, ratioInterval }])['vae-samples-blurry'];
+  expect(blurry(0.2, [0.1, 0.3])).toBe('passed');
+  expect(blurry(0.2, [0.1, 1.1])).toBe('missing');
+  expect(blurry(1.5, [1.2, 1.8])).toBe('failed');
 });
 
 test('a claim without an interval is not decidable, however far apart the values', () => {

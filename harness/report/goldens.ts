@@ -2,10 +2,10 @@
  * The state of every golden, from the files the golden harness leaves (harness/golden/paths.ts):
  *   snapshots/<test stem>/<name>.png                               the committed golden
  *   reports/golden-failures/<test stem>/<name>-<kind>.png          written by a failing comparison
- *   reports/golden-failures/compared.json                          when each golden was last compared
+ *   reports/golden-failures/compared.json                          when each golden last matched
  * A golden with failure images newer than itself failed on the last run that reached it; one
- * without passed if a run compared it after it was written (harness/golden/compared.ts), and is
- * unknown otherwise (a fresh clone, an emptied failures folder). Images are returned as file
+ * without passed if a test matched it after it was written (harness/golden/compared.ts), and is
+ * unknown otherwise (a fresh clone, a golden -u rewrote, an emptied failures folder). Images are returned as file
  * paths for build.ts to copy.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -78,10 +78,10 @@ export function collectGoldens(snapshotsDir: string, failuresDir: string): Golde
     const lastCompared = compared[`${e.testFile}/${e.name}.png`];
     if (failureFiles.length === 0 && e.snapshot && lastCompared && Date.parse(lastCompared) >= mtime(e.snapshot)) {
       e.status = 'passed';
-      e.detail = `compared at ${lastCompared}, with no failure images in ${failuresShown}`;
+      e.detail = `matched at ${lastCompared}, with no failure images in ${failuresShown}`;
     } else if (failureFiles.length === 0) {
       e.status = 'unknown';
-      e.detail = `no recorded test run has compared it since it was written; run \`npm test\``;
+      e.detail = `no test has matched it since it was written; run \`npm test\``;
     } else if (!e.snapshot) {
       e.status = 'failed';
       e.detail = 'no committed golden: the run refused to write a new one (CI mode) or it was deleted';

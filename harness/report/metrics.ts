@@ -6,7 +6,7 @@
 import type { Estimate, EvaluationDocument, MetricKey } from '../metrics/types';
 import { modelLabel } from './defaults';
 import { displayPath, errorText, isRecord, missing, readJson } from './inputs';
-import type { CheckStatus, ClaimCheck, Maybe, MetricDefinition, MetricRow, MetricsData } from './types';
+import type { ClaimCheck, ClaimVerdict, Maybe, MetricDefinition, MetricRow, MetricsData } from './types';
 
 const PRODUCER = 'run `npm run evaluate` (or `npm start` without --skip-evaluate)';
 export const EVALUATION_SCHEMA: EvaluationDocument['schema'] = 'vae-vs-gan/evaluation@1';
@@ -247,30 +247,29 @@ function show(r: MetricRow): string {
   return `${num(r.value)}${r.interval ? ` [${num(r.interval[0])}, ${num(r.interval[1])}]` : ''}`;
 }
 
-type Verdict = { status: CheckStatus; detail: string };
 
 /**
- * `a` above `b`: passed when a's value is higher and their intervals do not overlap (a difference
- * inside the bootstrap noise does not support the claim).
+ * `a` above `b`: passed when a's interval lies wholly above b's, failed when wholly below; when
+ * they overlap, the bootstrap noise cannot tell, and the claim is not decidable.
  */
-function above(a: MetricRow, b: MetricRow): Verdict {
+function above(a: MetricRow, b: MetricRow): ClaimVerdict {
   const detail = `${a.subject} ${show(a)} vs ${b.subject} ${show(b)}`;
   const without = [a, b].filter((r) => !r.interval).map((r) => r.subject);
-  if (without.length) return { status: 'missing', detail: `${detail}: no interval for ${without.join(' and ')} in metrics.json, so noise cannot be ruled out` };
-  if (!(a.value > b.value)) return { status: 'failed', detail: `${detail}: not above` };
-  if (a.interval![0] <= b.interval![1]) return { status: 'failed', detail: `${detail}: above, but the intervals overlap` };
-  return { status: 'passed', detail };
+  if (without.length) return { status: 'missing', detail: `${detail}: no interval for ${without.join(' and ')}, so noise cannot be ruled out` };
+  if (a.interval![0] > b.interval![1]) return { status: 'passed', detail };
+  if (a.interval![1] < b.interval![0]) return { status: 'failed', detail: `${detail}: below, intervals apart` };
+  return { status: 'missing', detail: `${detail}: the intervals overlap, so it cannot tell` };
 }
 
-/** The ratio to real data is below 1 with its whole interval. */
-function ratioBelowOne(r: MetricRow): Verdict {
+/** The ratio to real data is below 1: passed with its whole interval below 1, failed with it wholly above, else not decidable. */
+function ratioBelowOne(r: MetricRow): ClaimVerdict {
   if (r.ratioToReal === undefined) return { status: 'missing', detail: `no ratio to real data for ${r.subject}` };
   const ci = r.ratioInterval ? ` [${num(r.ratioInterval[0])}, ${num(r.ratioInterval[1])}]` : '';
   const detail = `${r.subject} / real = ${num(r.ratioToReal)}${ci}`;
-  if (!r.ratioInterval) return { status: 'missing', detail: `${detail}: no interval for the ratio in metrics.json, so noise cannot be ruled out` };
-  if (!(r.ratioToReal < 1)) return { status: 'failed', detail: `${detail}: not below 1` };
-  if (r.ratioInterval[1] >= 1) return { status: 'failed', detail: `${detail}: the interval reaches 1` };
-  return { status: 'passed', detail };
+  if (!r.ratioInterval) return { status: 'missing', detail: `${detail}: no interval for the ratio, so noise cannot be ruled out` };
+  if (r.ratioInterval[1] < 1) return { status: 'passed', detail };
+  if (r.ratioInterval[0] > 1) return { status: 'failed', detail: `${detail}: above 1, whole interval` };
+  return { status: 'missing', detail: `${detail}: the interval reaches 1, so it cannot tell` };
 }
 
 interface ClaimSpec {
@@ -278,7 +277,7 @@ interface ClaimSpec {
   claim: string;
   quote: string;
   test: string;
-  decide(get: (metric: string, subject: string) => MetricRow | undefined): Verdict;
+  decide(get: (metric: string, subject: string) => MetricRow | undefined): ClaimVerdict;
 }
 
 function needs(metric: string, ...subjects: string[]) {

@@ -170,6 +170,9 @@ export interface ClaimCheck {
   detail: string;
 }
 
+/** How a claim was decided, and on what. */
+export type ClaimVerdict = Pick<ClaimCheck, 'status' | 'detail'>;
+
 export interface MetricsData {
   /** Where the numbers come from and how they were made (e.g. `2000 samples, seed 1`). */
   provenance: string;

@@ -180,6 +180,12 @@ describe('downloading from the official source (fetch served from the local copy
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  test('a folder where a file would be downloaded is an error naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fmnist-download-'));
+    mkdirSync(join(dir, OFFICIAL_FILES.train.images.name));
+    await expect(downloadFashionMnist(dir)).rejects.toThrow(/train-images-idx3-ubyte\.gz: expected the official train-images-idx3-ubyte\.gz file \(or nothing, to download it\), found a folder/);
+  });
+
   test('offline: the error says where to put the files instead', async () => {
     jest.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('fetch failed'));
     const dir = mkdtempSync(join(tmpdir(), 'fmnist-download-'));

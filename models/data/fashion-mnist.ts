@@ -191,6 +191,7 @@ export async function downloadFashionMnist(
   for (const split of Object.values(OFFICIAL_FILES)) {
     for (const file of [split.images, split.labels]) {
       const target = join(dir, file.name);
+      if (existsSync(target) && !statSync(target).isFile()) throw new DatasetError(`${target}: expected the official ${file.name} file (or nothing, to download it), found a folder.`);
       if (existsSync(target) && sha256(readFileSync(target)) === file.sha256) continue;
       const url = OFFICIAL_BASE_URL + file.name;
       let response: Response;

@@ -99,8 +99,13 @@ function table(head: string[], rows: Child[][], cls = ''): HTMLTableElement {
   );
 }
 
-function badge(status: CheckStatus | GoldenEntry['status'] | 'ok' | 'missing'): HTMLElement {
-  return h('span', { class: `badge badge-${status}` }, status);
+function badge(status: CheckStatus | GoldenEntry['status'] | 'ok' | 'missing', label: string = status): HTMLElement {
+  return h('span', { class: `badge badge-${status}` }, label);
+}
+
+/** A claim's badge: 'missing' reads "not decidable", as in the summary (absent inputs, or intervals that cannot tell). */
+function claimBadge(status: CheckStatus): HTMLElement {
+  return badge(status, status === 'missing' ? 'not decidable' : status);
 }
 
 // ─── Sections ────────────────────────────────────────────────────────────────────────────────
@@ -145,7 +150,7 @@ function checksTable(checks: ClaimCheck[]): HTMLElement {
   return table(
     ['', 'Claim', 'Test', 'Evidence'],
     checks.map((c) => [
-      badge(c.status),
+      claimBadge(c.status),
       h('div', {}, h('div', { class: 'claim' }, c.claim), c.quote ? h('div', { class: 'quote', lang: 'ja' }, `「${c.quote}」`) : null),
       h('code', {}, c.test),
       c.detail,
