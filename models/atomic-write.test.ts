@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertWritableFile, assertWritableFolder, writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
+import { assertWritableFile, assertWritableFolder, interruptedFolderWrite, writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
+import { readManifest } from './checkpoint';
 
 let dir: string;
 beforeEach(() => {
@@ -42,6 +43,21 @@ test('a target that cannot be a folder is refused up front, naming the flag', ()
   expect(() => assertWritableFolder(dir, '--out')).not.toThrow();
   expect(() => assertWritableFolder(join(dir, 'file'), '--out')).toThrow(/^--out: expected a folder, found the file .*file$/);
   expect(() => assertWritableFolder(join(dir, 'file', 'report'), '--out')).toThrow(/^--out: cannot write .*report: .*file is a file, not a folder$/);
+});
+
+test('a folder missing because a write stopped between its two renames: the error names both copies', () => {
+  const target = join(dir, 'ckpt');
+  writeFolderAtomically(target, { 'manifest.json': '{"step": 1}' });
+  expect(interruptedFolderWrite(target)).toBe('');
+  // The state a process leaves when it dies after moving the old copy aside, before moving the new one in.
+  renameSync(target, `${target}.42-abc.old.tmp`);
+  mkdirSync(`${target}.42-abc.tmp`);
+  writeFileSync(join(`${target}.42-abc.tmp`, 'manifest.json'), '{"step": 2}');
+  mkdirSync(`${target}.7-zzz.tmp`); // another write's leftover, with no old copy: not this case
+  const hint = `; a process stopped while replacing it: ${target}.42-abc.tmp holds the complete new copy and ${target}.42-abc.old.tmp the one before; rename either to ${target} to restore it`;
+  expect(interruptedFolderWrite(target)).toBe(hint);
+  expect(() => readManifest(target)).toThrow(`${join(target, 'manifest.json')}: missing${hint}`);
+  expect(interruptedFolderWrite(join(dir, 'never-written'))).toBe('');
 });
 
 test('JSON is written indented by two spaces with a final newline', () => {

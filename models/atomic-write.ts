@@ -3,8 +3,8 @@
  * name (`*.tmp`, git-ignored) and renamed into place, so neither a reader nor an interrupted run
  * ever sees a half-written file or folder. A failed write removes its temporary.
  */
-import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export type FileContent = Uint8Array | string;
 
@@ -15,9 +15,14 @@ export interface FolderOptions {
   error?: new (message: string) => Error;
 }
 
-/** `<target>.<pid>-<random>.<suffix>`: unique per write, on the target's file system. */
-function besideTarget(target: string, suffix: string): string {
-  return `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.${suffix}`;
+/** `<pid>-<random>`: unique per write; a folder write's new and old copies share it. */
+function writeId(): string {
+  return `${process.pid}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** `<target>.<id>.<suffix>`: beside the target, on its file system. */
+function besideTarget(target: string, suffix: string, id = writeId()): string {
+  return `${target}.${id}.${suffix}`;
 }
 
 /**
@@ -78,8 +83,9 @@ export function writeFolderAtomically(dir: string, files: Readonly<Record<string
     throw new (o.error ?? Error)(`${dir}: expected a folder for ${o.what ?? 'these files'}, found a file`);
   }
   mkdirSync(dirname(dir), { recursive: true });
-  const tmp = besideTarget(dir, 'tmp');
-  const old = besideTarget(dir, 'old.tmp');
+  const id = writeId();
+  const tmp = besideTarget(dir, 'tmp', id);
+  const old = besideTarget(dir, 'old.tmp', id);
   try {
     mkdirSync(tmp);
     for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
@@ -91,4 +97,18 @@ export function writeFolderAtomically(dir: string, files: Readonly<Record<string
     throw error;
   }
   rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * When `dir` is missing because a process stopped between the two renames of writeFolderAtomically,
+ * the complete new copy (`<dir>.<id>.tmp`) and the one it replaced (`<dir>.<id>.old.tmp`) are still
+ * beside it: a sentence saying so, for the error that reports `dir` missing; '' otherwise.
+ */
+export function interruptedFolderWrite(dir: string): string {
+  if (existsSync(dir) || !existsSync(dirname(dir))) return '';
+  const prefix = `${basename(dir)}.`;
+  const ids = readdirSync(dirname(dir)).flatMap((name) => (name.startsWith(prefix) && name.endsWith('.old.tmp') ? [name.slice(prefix.length, -'.old.tmp'.length)] : []));
+  const id = ids.find((i) => existsSync(besideTarget(dir, 'tmp', i)));
+  if (!id) return '';
+  return `; a process stopped while replacing it: ${besideTarget(dir, 'tmp', id)} holds the complete new copy and ${besideTarget(dir, 'old.tmp', id)} the one before; rename either to ${dir} to restore it`;
 }

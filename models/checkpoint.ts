@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFolderAtomically } from './atomic-write';
+import { dirname, join } from 'node:path';
+import { interruptedFolderWrite, writeFolderAtomically } from './atomic-write';
 import { float32ToFloat16 } from './float16';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -100,7 +100,7 @@ export async function saveCheckpoint(dir: string, content: CheckpointContent, op
 }
 
 function readJson(path: string): any {
-  if (!existsSync(path)) throw new CheckpointError(`${path}: missing`);
+  if (!existsSync(path)) throw new CheckpointError(`${path}: missing${interruptedFolderWrite(dirname(path))}`);
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertWritableFolder } from './atomic-write';
+import { assertWritableFolder, interruptedFolderWrite } from './atomic-write';
 import type { BackendInfo } from './backend';
 import { MANIFEST_FILE, readManifest, restoreNetwork, restoreOptimizer, saveCheckpoint } from './checkpoint';
 import { datasetChecksums } from './data/fashion-mnist';
@@ -167,7 +167,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const environment = runEnvironment(o.backend);
   let runs: RunSegment[] = [{ fromStep: 0, environment }];
   if (o.resume) {
-    if (!existsSync(join(o.outDir, MANIFEST_FILE))) throw new Error(`--resume: expected a checkpoint in ${o.outDir}, found no ${MANIFEST_FILE} there`);
+    if (!existsSync(join(o.outDir, MANIFEST_FILE))) throw new Error(`--resume: expected a checkpoint in ${o.outDir}, found no ${MANIFEST_FILE} there${interruptedFolderWrite(o.outDir)}`);
     const manifest = readManifest<Omit<RunIdentity, 'backend'> & { step: unknown; environment?: RunEnvironment; runs?: RunSegment[] }>(o.outDir);
     const saved = { ...manifest, backend: manifest.environment?.backend };
     const mismatch = resumeMismatch(o.outDir, saved, { kind: o.kind, seed: o.seed, config: referenceConfig(o.kind, o), batchSize: o.batchSize, classes: o.data.classes, backend: environment.backend });

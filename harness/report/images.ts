@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { interruptedFolderWrite } from '../../models/atomic-write';
 import type { BackendInfo } from '../../models/backend';
 import { predictLabels } from '../../models/classifier/model';
 import { CLASS_NAMES } from '../../models/data/fashion-mnist';
@@ -99,6 +100,8 @@ export function reconstructionSharpnessRows(model: GenerativeModel, count: numbe
 
 /** Why a model's row is missing: no folder at all is "not trained yet"; a folder that fails to load says which file and why. */
 export function unloadableCheckpoint(kind: ModelKind, dir: string, error: unknown): string {
+  const interrupted = interruptedFolderWrite(dir);
+  if (interrupted) return `no ${modelLabel(kind)} checkpoint in ${displayPath(dir)}${interrupted}.`;
   if (!existsSync(dir)) return `no ${modelLabel(kind)} checkpoint in ${displayPath(dir)}; ${trainCommand(kind)}.`;
   return `${modelLabel(kind)} checkpoint cannot be loaded: ${errorText(error)}`;
 }
