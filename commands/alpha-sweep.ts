@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BackendInfo } from '../models/backend';
-import { writeFolderAtomically } from '../models/atomic-write';
+import { assertWritableFolder, writeFolderAtomically } from '../models/atomic-write';
 import { DEFAULT_CLASSES } from '../models/data/shoes';
 import { loadGenerative, referenceConfig } from '../models/registry';
 import { MANIFEST_FILE, readManifest } from '../models/checkpoint';
@@ -38,10 +38,12 @@ const SWEEP_FILE = /^(alpha-[0-9.e+-]+\.jsonl|summary\.json|sweep\.json)$/;
 
 /** `out` is replaced whole, so a folder holding anything but an earlier sweep is refused before any training. */
 function assertSweepFolder(out: string): void {
-  if (!existsSync(out)) return;
-  if (!statSync(out).isDirectory()) throw new Error(`--out: expected a folder for the α sweep, found the file ${out}`);
-  const foreign = readdirSync(out).filter((name) => !SWEEP_FILE.test(name));
-  if (foreign.length) throw new Error(`--out: ${out} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}, which is not an α sweep's; the sweep replaces the whole folder, so choose a new one`);
+  if (existsSync(out)) {
+    if (!statSync(out).isDirectory()) throw new Error(`--out: expected a folder for the α sweep, found the file ${out}`);
+    const foreign = readdirSync(out).filter((name) => !SWEEP_FILE.test(name));
+    if (foreign.length) throw new Error(`--out: ${out} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}, which is not an α sweep's; the sweep replaces the whole folder, so choose a new one`);
+  }
+  assertWritableFolder(out, '--out', { replaced: true });
 }
 
 /** What a run's manifest records; sweep.json keeps each run's provenance. */

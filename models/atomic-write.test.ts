@@ -58,6 +58,10 @@ test('a folder missing because a write stopped between its two renames: the erro
   expect(interruptedFolderWrite(target)).toBe(hint);
   expect(() => readManifest(target)).toThrow(`${join(target, 'manifest.json')}: missing${hint}`);
   expect(interruptedFolderWrite(join(dir, 'never-written'))).toBe('');
+  // Another folder whose name starts with this one's (α = 1.5 beside α = 1) is not its leftover.
+  mkdirSync(join(dir, 'vae-alpha-1.5.42-abc.old.tmp'));
+  mkdirSync(join(dir, 'vae-alpha-1.5.42-abc.tmp'));
+  expect(interruptedFolderWrite(join(dir, 'vae-alpha-1'))).toBe('');
 });
 
 test('JSON is written indented by two spaces with a final newline', () => {

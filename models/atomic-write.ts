@@ -16,6 +16,7 @@ export interface FolderOptions {
 }
 
 /** `<pid>-<random>`: unique per write; a folder write's new and old copies share it. */
+const WRITE_ID = /^\d+-[0-9a-z]+$/;
 function writeId(): string {
   return `${process.pid}-${Math.random().toString(36).slice(2)}`;
 }
@@ -107,8 +108,12 @@ export function writeFolderAtomically(dir: string, files: Readonly<Record<string
 export function interruptedFolderWrite(dir: string): string {
   if (existsSync(dir) || !existsSync(dirname(dir))) return '';
   const prefix = `${basename(dir)}.`;
-  const ids = readdirSync(dirname(dir)).flatMap((name) => (name.startsWith(prefix) && name.endsWith('.old.tmp') ? [name.slice(prefix.length, -'.old.tmp'.length)] : []));
-  const id = ids.find((i) => existsSync(besideTarget(dir, 'tmp', i)));
+  const ids = readdirSync(dirname(dir))
+    .flatMap((name) => (name.startsWith(prefix) && name.endsWith('.old.tmp') ? [name.slice(prefix.length, -'.old.tmp'.length)] : []))
+    // Only this folder's own writes (`vae-alpha-1` must not take `vae-alpha-1.5`'s), newest first.
+    .filter((i) => WRITE_ID.test(i) && existsSync(besideTarget(dir, 'tmp', i)))
+    .sort((a, b) => statSync(besideTarget(dir, 'tmp', b)).mtimeMs - statSync(besideTarget(dir, 'tmp', a)).mtimeMs);
+  const id = ids[0];
   if (!id) return '';
   return `; a process stopped while replacing it: ${besideTarget(dir, 'tmp', id)} holds the complete new copy and ${besideTarget(dir, 'old.tmp', id)} the one before; rename either to ${dir} to restore it`;
 }

@@ -52,7 +52,7 @@ test('a quick run times the selected task only, prints it and writes a valid ben
   const run = await bench({ quick: true });
   expect(run).toMatchObject({ exitCode: undefined, errors: [] });
   expect(run.printed).toContain('golden/pixelmatch-grid');
-  expect(run.printed).toContain(`--baseline ${baselinePath} is read only with --compare, --check or --save-baseline: not used`);
+  expect(run.printed).toContain(`--baseline ${baselinePath} is used only with --compare, --check or --save-baseline: ignored`);
   const report = validateBenchReport(JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')));
   expect(report.tasks.map((t) => [t.id, t.status])).toEqual([[TASK, 'completed']]);
   expect(report.tasks[0]).toMatchObject({ tensors: { growth: 0 }, baseline: null });

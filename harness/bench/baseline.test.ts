@@ -108,7 +108,7 @@ describe('baseline file', () => {
   });
   test('a missing or broken baseline file is named with what to do', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
-    expect(() => loadBaseline(join(dir, 'none.json'))).toThrow(/none\.json: no baseline yet; save one with `npm run bench -- --save-baseline --baseline .*none\.json`/);
+    expect(() => loadBaseline(join(dir, 'none.json'))).toThrow(/none\.json: no baseline yet; save one with `npm run bench -- --save-baseline --baseline ".*none\.json"`/);
     writeFileSync(join(dir, 'cut.json'), '{"schema": ');
     expect(() => loadBaseline(join(dir, 'cut.json'))).toThrow(/cut\.json: expected the JSON of a bench baseline, found invalid JSON/);
     const dup = sampleBaseline([{ id: 'a@js', mean: 1 }, { id: 'a@js', mean: 2 }]);

@@ -166,7 +166,7 @@ export function loadBaseline(path: string): BaselineFile {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    const save = `npm run bench -- --save-baseline${resolve(path) === BENCH_DEFAULTS.baselinePath ? '' : ` --baseline ${path}`}`;
+    const save = `npm run bench -- --save-baseline${resolve(path) === BENCH_DEFAULTS.baselinePath ? '' : ` --baseline ${JSON.stringify(path)}`}`;
     throw new BaselineFileError(missing ? `${path}: no baseline yet; save one with \`${save}\`` : `${path}: cannot read the baseline: ${(error as Error).message}`);
   }
   let doc: unknown;

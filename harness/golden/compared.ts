@@ -1,10 +1,12 @@
 /**
- * When each golden last matched. A golden with no failure images has passed only if a run
- * matched it after it was written; without this record a fresh clone, or a failures folder
- * someone emptied, would look like a clean pass. The matcher stamps each match as it happens (a
- * golden written by -u is not a match); the reporter merges every run's stamps (partial runs too)
- * into `<failuresDir>/compared.json`; the report reads it (harness/report/goldens.ts). Two jest
- * runs finishing at once may lose one's stamps (last writer wins): those goldens read as unknown.
+ * Which content of each golden last matched. A golden with no failure images has passed only if
+ * a test matched the content it holds now; without this record a fresh clone, or a failures
+ * folder someone emptied, would look like a clean pass. The matcher records each match with the
+ * golden's sha256 (a golden written by -u is not a match); the reporter merges every run's
+ * matches (partial runs too) into `<failuresDir>/compared.json`; the report hashes each golden
+ * and compares (harness/report/goldens.ts), so a golden changed in any way since (a checkout, a
+ * copy that keeps old file times, -u) is unknown until a test matches it. Two jest runs finishing
+ * at once may lose one's matches (last writer wins): those goldens read as unknown.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -13,28 +15,38 @@ import { GOLDEN_DEFAULTS } from './defaults';
 import { comparedRecordPath, snapshotsDir } from './paths';
 import type { UsageRecord } from './usage';
 
-/** `{ "<stem>/<name>.png": ISO time of the last match }`. */
-export type ComparedRecord = Record<string, string>;
+export interface Match {
+  /** sha256 of the golden file that matched. */
+  sha256: string;
+  /** ISO time of the match. */
+  at: string;
+}
 
-/** `previous` with every golden under `snapshots` that `usage` saw match set to the time it did. */
+/** `{ "<stem>/<name>.png": the last match }`. */
+export type ComparedRecord = Record<string, Match>;
+
+/** `previous` with every golden under `snapshots` that `usage` saw match replaced by that match. */
 export function mergeCompared(previous: ComparedRecord, usage: readonly UsageRecord[], snapshots: string): ComparedRecord {
   const next = { ...previous };
   for (const u of usage) {
     if (u.kind !== 'matched') continue;
     const key = relative(snapshots, u.path).split(sep).join('/');
-    if (!key.startsWith('..') && !(next[key]! > u.at)) next[key] = u.at;
+    if (!key.startsWith('..')) next[key] = { sha256: u.sha256, at: u.at };
   }
   return next;
 }
 
-/** The record in `failuresDir`; empty when absent or unreadable (every golden then reads as not yet compared). */
+const isMatch = (v: unknown): v is Match =>
+  typeof v === 'object' && v !== null && typeof (v as Match).sha256 === 'string' && typeof (v as Match).at === 'string';
+
+/** The record in `failuresDir`; empty when absent or unreadable (every golden then reads as not yet matched). */
 export function readCompared(failuresDir: string): ComparedRecord {
   const path = comparedRecordPath(failuresDir);
   if (!existsSync(path)) return {};
   try {
     const doc: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return {};
-    return Object.fromEntries(Object.entries(doc).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    return Object.fromEntries(Object.entries(doc).filter((e): e is [string, Match] => isMatch(e[1])));
   } catch {
     return {};
   }
@@ -45,5 +57,5 @@ export function recordCompared(rootDir: string, usage: readonly UsageRecord[]): 
   const failuresDir = join(rootDir, GOLDEN_DEFAULTS.paths.failuresDir);
   const previous = readCompared(failuresDir);
   const next = mergeCompared(previous, usage, snapshotsDir(rootDir));
-  if (Object.keys(next).some((k) => next[k] !== previous[k])) writeJsonAtomically(comparedRecordPath(failuresDir), next);
+  if (JSON.stringify(next) !== JSON.stringify(previous)) writeJsonAtomically(comparedRecordPath(failuresDir), next);
 }

@@ -5,6 +5,7 @@
  * jest's snapshot summary. Comparing is compare.ts's job; paths are paths.ts's.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { sha256 } from '../../models/checksum';
 import { relative, resolve } from 'node:path';
 import { writeFileAtomically } from '../../models/atomic-write';
 import { bandFor, checkBaseline, readBaselines, staleBand, updateBaselines, validateMetricKey } from './baseline';
@@ -159,7 +160,7 @@ export function toMatchGoldenImage(this: MatcherThis, received: unknown, name: s
     case 'overwrite':
       if (action !== 'pass') writeFileAtomically(golden, actualPng);
       // Only a match against a golden that was already there counts as compared: a written one waits for a plain run.
-      else recordUsage({ kind: 'matched', path: golden, at: new Date().toISOString() });
+      else recordUsage({ kind: 'matched', path: golden, sha256: sha256((found as Extract<Comparison, { exists: true }>).bytes), at: new Date().toISOString() });
       removeArtefacts(artefacts);
       return { pass: true, message: () => `${hint}\n\nGolden '${name}' matches (${ctx.rel(golden)}).` };
     case 'fail-missing':

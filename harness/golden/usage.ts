@@ -10,8 +10,8 @@ import { GOLDEN_DEFAULTS } from './defaults';
 export type UsageRecord =
   | { kind: 'golden'; path: string; testPath: string }
   | { kind: 'metric'; file: string; key: string; testPath: string }
-  /** A golden that existed matched, and nothing was written: when (compared.ts). */
-  | { kind: 'matched'; path: string; at: string };
+  /** A golden that existed matched, and nothing was written: its content and when (compared.ts). */
+  | { kind: 'matched'; path: string; sha256: string; at: string };
 
 /** Appends a record when a reporter is listening; a no-op otherwise (e.g. a run without the reporter). */
 export function recordUsage(record: UsageRecord, env: NodeJS.ProcessEnv = process.env): void {

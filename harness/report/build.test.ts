@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReportFixtures } from '../../fixtures/report-inputs';
+import { sha256 } from '../../models/checksum';
 import { encodePng } from '../golden/png';
 import { readBench } from './bench';
 import { collectReport, jsonForScript } from './build';
@@ -102,8 +103,9 @@ test('loss claims are decided on intervals: passed inside, failed outside, not d
   expect(statuses([0.9, 30], [0.1, 30])).toEqual(['failed', 'failed', 'failed']);
   // A DCGAN loss that tracks quality strongly, inversely, is informative: the WGAN-GP does not beat it.
   expect(statuses([-0.9, 30], [0.6, 30])).toEqual(['failed', 'missing', 'failed']);
-  // Too few quality points to decide anything (a perfect ρ over 4 points included).
+  // Too few quality points to decide anything (a perfect ρ over 4 points included); 10 are enough.
   expect(statuses([1, 4], [1, 9])).toEqual(['missing', 'missing', 'missing']);
+  expect(statuses([0, 10], [1, 10]).slice(1)).toEqual(['passed', 'passed']);
   const [uninformative] = lossClaims(curves([-0.33, 12], [0.92, 12]), 0.5);
   expect(uninformative!.detail).toMatch(/ρ = -0\.33 \[-0\.77, 0\.32\] over 12 quality points: the interval straddles/);
 });
@@ -127,6 +129,9 @@ test('claims pass with the intervals apart the claimed way, fail apart the other
   expect(blurry(0.2, [0.1, 0.3])).toBe('passed');
   expect(blurry(0.2, [0.1, 1.1])).toBe('missing');
   expect(blurry(1.5, [1.2, 1.8])).toBe('failed');
+  // An interval that leaves out its own value (a biased statistic) decides nothing.
+  expect(blurry(1.05, [0.5, 0.9])).toBe('missing');
+  expect(checks([row('laplacianVariance', 'DCGAN', 0.02, 0.06, 0.08), row('laplacianVariance', 'VAE', 0.03, 0.01, 0.04)])['dcgan-sharper-than-vae']).toBe('missing');
 });
 
 test('a claim without an interval is not decidable, however far apart the values', () => {
@@ -136,19 +141,20 @@ test('a claim without an interval is not decidable, however far apart the values
   expect(checks([{ metric: 'laplacianVariance', subject: 'VAE', value: 0.01, interval: [0.005, 0.02], ratioToReal: 0.1 }])['vae-samples-blurry']).toBe('missing');
 });
 
-test('goldens: failed with newer failure images, passed only when compared since written, else unknown', () => {
+test('goldens: failed with newer failure images, passed only when a test matched their current content, else unknown', () => {
   const snaps = join(dir, 'snapshots', 'a');
   const fails = join(dir, 'failures', 'a');
   mkdirSync(snaps, { recursive: true });
   mkdirSync(fails, { recursive: true });
-  for (const name of ['old', 'new', 'ok', 'never', 'rewritten']) writeFileSync(join(snaps, `${name}.png`), 'x');
+  for (const name of ['old', 'new', 'ok', 'never', 'rewritten']) writeFileSync(join(snaps, `${name}.png`), name);
   for (const name of ['old', 'new']) writeFileSync(join(fails, `${name}-diff.png`), 'x');
   const past = new Date(Date.now() - 3_600_000);
   utimesSync(join(fails, 'old-diff.png'), past, past);
   utimesSync(join(snaps, 'new.png'), past, past);
-  utimesSync(join(snaps, 'ok.png'), past, past);
-  // ok compared after it was written; rewritten compared before its last write; never not at all.
-  const compared = { 'a/ok.png': new Date(past.getTime() + 1000).toISOString(), 'a/rewritten.png': past.toISOString() };
+  // ok matched with the content it holds; rewritten matched with other content (a checkout, -u, a copy
+  // keeping old file times: whatever its mtime says); never not at all.
+  const compared = { 'a/ok.png': { sha256: sha256(Buffer.from('ok')), at: 't' }, 'a/rewritten.png': { sha256: sha256(Buffer.from('before')), at: 't' } };
+  utimesSync(join(snaps, 'rewritten.png'), past, past);
   writeFileSync(join(dir, 'failures', 'compared.json'), JSON.stringify(compared));
   const states = Object.fromEntries(collectGoldens(join(dir, 'snapshots'), join(dir, 'failures')).map((g) => [g.name, g.status]));
   expect(states).toEqual({ new: 'failed', ok: 'passed', old: 'unknown', never: 'unknown', rewritten: 'unknown' });

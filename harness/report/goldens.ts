@@ -2,14 +2,15 @@
  * The state of every golden, from the files the golden harness leaves (harness/golden/paths.ts):
  *   snapshots/<test stem>/<name>.png                               the committed golden
  *   reports/golden-failures/<test stem>/<name>-<kind>.png          written by a failing comparison
- *   reports/golden-failures/compared.json                          when each golden last matched
+ *   reports/golden-failures/compared.json                          which content of each golden last matched
  * A golden with failure images newer than itself failed on the last run that reached it; one
- * without passed if a test matched it after it was written (harness/golden/compared.ts), and is
- * unknown otherwise (a fresh clone, a golden -u rewrote, an emptied failures folder). Images are returned as file
- * paths for build.ts to copy.
+ * without passed if a test matched the content it holds now (harness/golden/compared.ts), and is
+ * unknown otherwise (a fresh clone, a golden -u rewrote or a checkout changed, an emptied failures
+ * folder). Images are returned as file paths for build.ts to copy.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256 } from '../../models/checksum';
 import { readCompared } from '../golden/compared';
 import { FAILURE_KINDS, type FailureKind } from '../golden/paths';
 import { displayPath } from './inputs';
@@ -75,13 +76,13 @@ export function collectGoldens(snapshotsDir: string, failuresDir: string): Golde
   const compared = readCompared(failuresDir);
   for (const e of byKey.values()) {
     const failureFiles = Object.values(e.failure);
-    const lastCompared = compared[`${e.testFile}/${e.name}.png`];
-    if (failureFiles.length === 0 && e.snapshot && lastCompared && Date.parse(lastCompared) >= mtime(e.snapshot)) {
+    const match = compared[`${e.testFile}/${e.name}.png`];
+    if (failureFiles.length === 0 && e.snapshot && match && match.sha256 === sha256(readFileSync(e.snapshot))) {
       e.status = 'passed';
-      e.detail = `matched at ${lastCompared}, with no failure images in ${failuresShown}`;
+      e.detail = `matched at ${match.at}, with no failure images in ${failuresShown}`;
     } else if (failureFiles.length === 0) {
       e.status = 'unknown';
-      e.detail = `no test has matched it since it was written; run \`npm test\``;
+      e.detail = `no test has matched its current content; run \`npm test\``;
     } else if (!e.snapshot) {
       e.status = 'failed';
       e.detail = 'no committed golden: the run refused to write a new one (CI mode) or it was deleted';

@@ -256,9 +256,10 @@ function above(a: MetricRow, b: MetricRow): ClaimVerdict {
   const detail = `${a.subject} ${show(a)} vs ${b.subject} ${show(b)}`;
   const without = [a, b].filter((r) => !r.interval).map((r) => r.subject);
   if (without.length) return { status: 'missing', detail: `${detail}: no interval for ${without.join(' and ')}, so noise cannot be ruled out` };
-  if (a.interval![0] > b.interval![1]) return { status: 'passed', detail };
-  if (a.interval![1] < b.interval![0]) return { status: 'failed', detail: `${detail}: below, intervals apart` };
-  return { status: 'missing', detail: `${detail}: the intervals overlap, so it cannot tell` };
+  // The values must agree with their intervals: a biased statistic's percentile interval can leave out its own value.
+  if (a.value > b.value && a.interval![0] > b.interval![1]) return { status: 'passed', detail };
+  if (a.value < b.value && a.interval![1] < b.interval![0]) return { status: 'failed', detail: `${detail}: below, intervals apart` };
+  return { status: 'missing', detail: `${detail}: the intervals overlap or disagree with the values, so it cannot tell` };
 }
 
 /** The ratio to real data is below 1: passed with its whole interval below 1, failed with it wholly above, else not decidable. */
@@ -267,9 +268,9 @@ function ratioBelowOne(r: MetricRow): ClaimVerdict {
   const ci = r.ratioInterval ? ` [${num(r.ratioInterval[0])}, ${num(r.ratioInterval[1])}]` : '';
   const detail = `${r.subject} / real = ${num(r.ratioToReal)}${ci}`;
   if (!r.ratioInterval) return { status: 'missing', detail: `${detail}: no interval for the ratio, so noise cannot be ruled out` };
-  if (r.ratioInterval[1] < 1) return { status: 'passed', detail };
-  if (r.ratioInterval[0] > 1) return { status: 'failed', detail: `${detail}: above 1, whole interval` };
-  return { status: 'missing', detail: `${detail}: the interval reaches 1, so it cannot tell` };
+  if (r.ratioToReal < 1 && r.ratioInterval[1] < 1) return { status: 'passed', detail };
+  if (r.ratioToReal > 1 && r.ratioInterval[0] > 1) return { status: 'failed', detail: `${detail}: above 1, whole interval` };
+  return { status: 'missing', detail: `${detail}: the interval reaches 1 or disagrees with the ratio, so it cannot tell` };
 }
 
 interface ClaimSpec {

@@ -5,7 +5,7 @@
  * folder. `downloadFashionMnist` fills the cache from the official source, verifying each sha256.
  * Every problem is an error naming the file, what was expected and what was found; no partial data.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../checksum';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -83,10 +83,6 @@ export function resolveDataDir(explicitDir?: string): string {
     );
   }
   return dir;
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The file's IDX bytes, out of its gzip; with `verify`, only when its sha256 is the official one. */
