@@ -18,7 +18,7 @@ import { GOLDEN_DEFAULTS } from './defaults';
 import { findObsolete, incompleteRunReason, partialRunReason, type FileOutcome, type ObsoleteResult } from './obsolete';
 import { FAILURE_KINDS, metricsBaselinePath, snapshotsDir, TEST_SUFFIX } from './paths';
 import { recordCompared } from './compared';
-import { readUsage } from './usage';
+import { readUsage, type UsageRecord } from './usage';
 
 function listPngs(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -62,8 +62,9 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
 
   onRunComplete(contexts: Set<TestContext>, results: AggregatedResult): void {
     try {
-      this.recordComparisons(contexts);
-      this.judge(contexts, results);
+      const usage = readUsage(this.usageFile);
+      this.recordComparisons(contexts, usage);
+      this.judge(contexts, results, usage);
     } finally {
       rmSync(this.usageFile, { force: true });
     }
@@ -75,21 +76,19 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
   }
 
   /** A record that cannot be written costs the report its "passed" goldens, not the run: warn only. */
-  private recordComparisons(contexts: Set<TestContext>): void {
-    const usage = readUsage(this.usageFile);
+  private recordComparisons(contexts: Set<TestContext>, usage: readonly UsageRecord[]): void {
     for (const rootDir of this.rootDirs(contexts)) {
       try {
         recordCompared(rootDir, usage);
       } catch (error) {
-        process.stderr.write(`\n› could not record which goldens this run compared: ${(error as Error).message}\n`);
+        process.stderr.write(`\n› could not record which goldens this run matched: ${(error as Error).message}\n`);
       }
     }
   }
 
-  private judge(contexts: Set<TestContext>, results: AggregatedResult): void {
+  private judge(contexts: Set<TestContext>, results: AggregatedResult, usage: readonly UsageRecord[]): void {
     if (results.runExecError || results.wasInterrupted) return;
     if (partialRunReason(this.globalConfig) || incompleteRunReason(results, this.globalConfig.bail)) return;
-    const usage = readUsage(this.usageFile);
     const outcomes: FileOutcome[] = results.testResults.map((r) => ({
       testFilePath: r.testFilePath,
       clean: !r.testExecError && r.numFailingTests === 0 && r.numPendingTests === 0 && r.numTodoTests === 0,
