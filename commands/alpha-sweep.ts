@@ -12,7 +12,7 @@ import { loadGenerative, referenceConfig } from '../models/registry';
 import { MANIFEST_FILE, readManifest } from '../models/checkpoint';
 import { datasetChecksums } from '../models/data/fashion-mnist';
 import { runEnvironment } from '../models/environment';
-import { LOG_FILE, assertCheckpointFolder, type StepRecord } from '../models/train';
+import { LOG_FILE, assertCheckpointFolder, runDifferences, type StepRecord } from '../models/train';
 import { METRIC_DEFAULTS } from '../harness/metrics/defaults';
 import { sharpness } from '../harness/metrics/sharpness';
 import type { AlphaSweepRow } from '../harness/report/types';
@@ -62,9 +62,7 @@ interface SweepRunManifest {
 export function sweepRunMismatch(dir: string, manifest: SweepRunManifest, wanted: { alpha: number; seed: number; steps: number }): string | undefined {
   const found = { kind: manifest.kind, config: manifest.config, seed: manifest.seed, steps: manifest.step, batchSize: manifest.batchSize, classes: manifest.classes };
   const expected = { kind: 'vae', config: referenceConfig('vae', { alpha: wanted.alpha }), seed: wanted.seed, steps: wanted.steps, batchSize: SWEEP_BATCH, classes: DEFAULT_CLASSES };
-  const differences = (Object.keys(expected) as (keyof typeof expected)[])
-    .filter((key) => JSON.stringify(found[key]) !== JSON.stringify(expected[key]))
-    .map((key) => `${key} ${JSON.stringify(found[key])} there, ${JSON.stringify(expected[key])} asked`);
+  const differences = runDifferences(found, expected, Object.keys(expected) as (keyof typeof expected)[]);
   return differences.length ? `alpha-sweep --summary-only: the run in ${dir} is not this sweep's: ${differences.join('; ')}` : undefined;
 }
 

@@ -90,11 +90,16 @@ export interface RunIdentity {
   backend: string | undefined;
 }
 
-/** Why `--resume` cannot continue the run in `dir` with `wanted`, or undefined when it can. */
-export function resumeMismatch(dir: string, saved: RunIdentity, wanted: RunIdentity): string | undefined {
-  const differences = (['kind', 'seed', 'config', 'batchSize', 'classes', 'backend'] as const)
+/** Each of `keys` whose value (compared as JSON) differs: `key <saved> there, <wanted> asked`. */
+export function runDifferences<K extends string>(saved: Record<K, unknown>, wanted: Record<K, unknown>, keys: readonly K[]): string[] {
+  return keys
     .filter((key) => JSON.stringify(saved[key]) !== JSON.stringify(wanted[key]))
     .map((key) => `${key} ${JSON.stringify(saved[key])} there, ${JSON.stringify(wanted[key])} asked`);
+}
+
+/** Why `--resume` cannot continue the run in `dir` with `wanted`, or undefined when it can. */
+export function resumeMismatch(dir: string, saved: RunIdentity, wanted: RunIdentity): string | undefined {
+  const differences = runDifferences(saved, wanted, ['kind', 'seed', 'config', 'batchSize', 'classes', 'backend']);
   return differences.length ? `--resume: the run in ${dir} differs: ${differences.join('; ')}` : undefined;
 }
 
