@@ -5,11 +5,12 @@
  * golden's sha256 (a golden written by -u is not a match); the reporter merges every run's
  * matches (partial runs too) into `<failuresDir>/compared.json`; the report hashes each golden
  * and compares (harness/report/goldens.ts), so a golden changed in any way since (a checkout, a
- * copy that keeps old file times, -u) is unknown until a test matches it. Two jest runs finishing
- * at once may lose one's matches (last writer wins): those goldens read as unknown.
+ * copy that keeps old file times, -u) is unknown until a test matches it. The merge holds a lock
+ * (proper-lockfile), so two runs finishing at once both land.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { lock } from 'proper-lockfile';
 import { writeJsonAtomically } from '../../models/atomic-write';
 import { GOLDEN_DEFAULTS } from './defaults';
 import { comparedRecordPath, snapshotsDir } from './paths';
@@ -25,9 +26,9 @@ export interface Match {
 /** `{ "<stem>/<name>.png": the last match }`. */
 export type ComparedRecord = Record<string, Match>;
 
-/** `previous` with every golden under `snapshots` that `usage` saw match replaced by that match. */
-export function mergeCompared(previous: ComparedRecord, usage: readonly UsageRecord[], snapshots: string): ComparedRecord {
-  const next = { ...previous };
+/** The last match `usage` saw of each golden under `snapshots`. */
+export function matchesUnder(snapshots: string, usage: readonly UsageRecord[]): ComparedRecord {
+  const next: ComparedRecord = {};
   for (const u of usage) {
     if (u.kind !== 'matched') continue;
     const key = relative(snapshots, u.path).split(sep).join('/');
@@ -52,10 +53,20 @@ export function readCompared(failuresDir: string): ComparedRecord {
   }
 }
 
+/** How long a merge waits for another run's (a few milliseconds' work), and when a lock left by a killed run counts as stale. */
+const LOCK_OPTIONS = { realpath: false, stale: 10_000, retries: { retries: 40, minTimeout: 10, maxTimeout: 500 } };
+
 /** Adds this run's matches under `rootDir` to its record; writes nothing when there were none. */
-export function recordCompared(rootDir: string, usage: readonly UsageRecord[]): void {
+export async function recordCompared(rootDir: string, usage: readonly UsageRecord[]): Promise<void> {
+  const matches = matchesUnder(snapshotsDir(rootDir), usage);
+  if (Object.keys(matches).length === 0) return;
   const failuresDir = join(rootDir, GOLDEN_DEFAULTS.paths.failuresDir);
-  const previous = readCompared(failuresDir);
-  const next = mergeCompared(previous, usage, snapshotsDir(rootDir));
-  if (JSON.stringify(next) !== JSON.stringify(previous)) writeJsonAtomically(comparedRecordPath(failuresDir), next);
+  const path = comparedRecordPath(failuresDir);
+  mkdirSync(failuresDir, { recursive: true });
+  const release = await lock(path, LOCK_OPTIONS);
+  try {
+    writeJsonAtomically(path, { ...readCompared(failuresDir), ...matches });
+  } finally {
+    await release();
+  }
 }

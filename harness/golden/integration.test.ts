@@ -24,15 +24,21 @@ test('tiny image', () => {
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'golden-integration-'));
-  writeFileSync(join(dir, 'fixture.test.ts'), FIXTURE);
+  mkdirSync(join(dir, 'suite'));
+  writeFileSync(join(dir, 'suite', 'fixture.test.ts'), FIXTURE);
   mkdirSync(join(dir, 'snapshots', 'removed-suite'), { recursive: true });
   writeFileSync(join(dir, 'snapshots', 'removed-suite', 'unused.png'), 'a golden no test uses');
   mkdirSync(join(dir, 'reports', 'golden-failures', 'removed-suite'), { recursive: true });
   writeFileSync(join(dir, 'reports', 'golden-failures', 'removed-suite', 'unused-diff.png'), 'its last failure');
   // A test file both runs leave out with --testPathIgnorePatterns: its golden is not obsolete.
-  writeFileSync(join(dir, 'ignored.test.ts'), "test('left out', () => { throw new Error('ran'); });\n");
+  writeFileSync(join(dir, 'suite', 'ignored.test.ts'), "test('left out', () => { throw new Error('ran'); });\n");
   mkdirSync(join(dir, 'snapshots', 'ignored'), { recursive: true });
   writeFileSync(join(dir, 'snapshots', 'ignored', 'kept.png'), 'a golden of a test file that did not run');
+  // And one outside the folder both runs narrow jest's roots to with --roots.
+  mkdirSync(join(dir, 'elsewhere'));
+  writeFileSync(join(dir, 'elsewhere', 'outside.test.ts'), "test('outside the roots', () => { throw new Error('ran'); });\n");
+  mkdirSync(join(dir, 'snapshots', 'outside'), { recursive: true });
+  writeFileSync(join(dir, 'snapshots', 'outside', 'kept.png'), 'a golden of a test file outside --roots');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,7 +54,7 @@ function runJest(args: string[]): { status: number | null; output: string } {
   };
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
   for (const name of ['CI', 'JEST_WORKER_ID', GOLDEN_DEFAULTS.usageEnv]) delete env[name];
-  const run = spawnSync(process.execPath, [JEST, '--config', JSON.stringify(config), '--watchman=false', '--testPathIgnorePatterns', 'ignored', ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [JEST, '--config', JSON.stringify(config), '--watchman=false', '--testPathIgnorePatterns', 'ignored', '--roots', join(dir, 'suite'), ...args], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
   return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
 }
 
@@ -72,6 +78,7 @@ test('-u writes the golden and removes the obsolete one', () => {
   expect(existsSync(join(dir, 'snapshots', 'removed-suite'))).toBe(false);
   expect(existsSync(join(dir, 'reports', 'golden-failures', 'removed-suite'))).toBe(false);
   expect(existsSync(join(dir, 'snapshots', 'ignored', 'kept.png'))).toBe(true);
+  expect(existsSync(join(dir, 'snapshots', 'outside', 'kept.png'))).toBe(true);
   expect(output).toMatch(/Snapshots:\s+1 written/);
 });
 

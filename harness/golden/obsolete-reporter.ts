@@ -28,7 +28,10 @@ function listPngs(dir: string): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
-/** Test files under `dir` (one of jest's roots), whatever this run's filters; node_modules and dot-folders skipped. */
+/**
+ * Test files under `dir`, whatever this run's filters; node_modules and dot-folders skipped. The
+ * whole rootDir, not jest's roots: a --roots given on the command line narrows those unseen.
+ */
 function listTestFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -60,10 +63,10 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
     return this.lastError;
   }
 
-  onRunComplete(contexts: Set<TestContext>, results: AggregatedResult): void {
+  async onRunComplete(contexts: Set<TestContext>, results: AggregatedResult): Promise<void> {
     try {
       const usage = readUsage(this.usageFile);
-      this.recordComparisons(contexts, usage);
+      await this.recordComparisons(contexts, usage);
       this.judge(contexts, results, usage);
     } finally {
       rmSync(this.usageFile, { force: true });
@@ -76,10 +79,10 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
   }
 
   /** A record that cannot be written costs the report its "passed" goldens, not the run: warn only. */
-  private recordComparisons(contexts: Set<TestContext>, usage: readonly UsageRecord[]): void {
+  private async recordComparisons(contexts: Set<TestContext>, usage: readonly UsageRecord[]): Promise<void> {
     for (const rootDir of this.rootDirs(contexts)) {
       try {
-        recordCompared(rootDir, usage);
+        await recordCompared(rootDir, usage);
       } catch (error) {
         process.stderr.write(`\n› could not record which goldens this run matched: ${(error as Error).message}\n`);
       }
@@ -93,13 +96,8 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
       testFilePath: r.testFilePath,
       clean: !r.testExecError && r.numFailingTests === 0 && r.numPendingTests === 0 && r.numTodoTests === 0,
     }));
-    const roots = this.rootDirs(contexts);
-    const testRoots = (rootDir: string) => {
-      const dirs = [...contexts].filter((c) => c.config.rootDir === rootDir).flatMap((c) => c.config.roots);
-      return dirs.length ? [...new Set(dirs)] : [rootDir];
-    };
     const problems: string[] = [];
-    for (const rootDir of roots) {
+    for (const rootDir of this.rootDirs(contexts)) {
       const baselinesFile = metricsBaselinePath(rootDir);
       let baselines;
       try {
@@ -108,7 +106,7 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
         problems.push((error as Error).message);
         continue;
       }
-      const found = findObsolete({ rootDir, goldenFiles: listPngs(snapshotsDir(rootDir)), baselines, baselinesFile, usage, outcomes, testFiles: testRoots(rootDir).flatMap(listTestFiles) });
+      const found = findObsolete({ rootDir, goldenFiles: listPngs(snapshotsDir(rootDir)), baselines, baselinesFile, usage, outcomes, testFiles: listTestFiles(rootDir) });
       problems.push(...this.act(rootDir, baselinesFile, found));
     }
     if (problems.length > 0) this.lastError = new Error(problems.join('\n'));

@@ -2,10 +2,9 @@
  * Obsolete goldens, judged like jest judges obsolete snapshots: only after a run of the whole
  * suite, and never for a test file that did not run cleanly (failed, skipped or todo tests, or a
  * file that failed to load), since its goldens were perhaps simply not reached; nor for a test
- * file under jest's roots that exists but did not run at all (a project setting narrowed from the
- * command line, such as --testPathIgnorePatterns, which jest does not report as a filter; a
- * --roots given on the command line is not seen, so files outside it are not looked for). Pure: the reporter
- * gathers the inputs and acts on the result.
+ * file under rootDir that exists but did not run at all (a project setting narrowed from the
+ * command line, such as --testPathIgnorePatterns or --roots, which jest does not report as
+ * filters). Pure: the reporter gathers the inputs and acts on the result.
  */
 import { join, relative, sep } from 'node:path';
 import { testFileStem } from './paths';
