@@ -12,7 +12,14 @@ describe('pairedRatio', () => {
     // Rounds: 20/10 = 2, 30/20 = 1.5, 12/4 = 3 (medians of odd and even blocks).
     const ours = [[19, 20, 40], [29, 30, 30, 35], [12]];
     const theirs = [[10, 9, 11], [20], [3, 5]];
-    expect(pairedRatio(ours, theirs)).toEqual({ ratio: 2, min: 1.5, max: 3, rounds: 3 });
+    expect(pairedRatio(ours, theirs)).toEqual({ ratio: 2, interval: null, min: 1.5, max: 3, rounds: 3 });
+  });
+  test('from 6 rounds on, the sign test’s 95 % interval of the rounds’ ratios (9 rounds: the 2nd and 8th)', () => {
+    const ratios = [1.3, 0.9, 1.1, 1.5, 1.2, 1.0, 1.4, 0.8, 1.6];
+    const r = pairedRatio(ratios.map((x) => [x * 10]), ratios.map(() => [10]));
+    expect(r.ratio).toBeCloseTo(1.2, 12);
+    expect(r.interval![0]).toBeCloseTo(0.9, 12);
+    expect(r.interval![1]).toBeCloseTo(1.5, 12);
   });
   test('a drift that slows both sides alike leaves each round’s ratio alone', () => {
     const drift = [1, 1.6, 0.8];

@@ -4,24 +4,25 @@
  * development VM, the same VAE code took 1.18–1.79× PyTorch's time over six runs when the peer
  * ran after all of our tasks). The two blocks of a round are seconds apart, so a drift slower than
  * that cancels in their ratio; faster noise does not (rounds of one run still range widely), so
- * the run reports the median of the rounds' ratios and their range.
+ * the run reports the median of the rounds' ratios, the sign test's 95 % interval for it, and
+ * their range. The interval treats rounds as independent; a drift within a round is not.
  */
 import { quantileSorted } from '../metrics/bootstrap';
 import type { Prepared } from './measure';
 import { PeerOutputError, PeerSession, type PeerOptions } from './peer';
-import { latencyFromSamples } from './stats';
+import { latencyFromSamples, medianInterval } from './stats';
 import { taskId, type TaskDefinition } from './tasks';
 import type { PairedRatio, PeerSummary, PeerTask } from './types';
 
 const median = (values: readonly number[]) => quantileSorted([...values].sort((a, b) => a - b), 0.5);
 
-/** Per round, our median step over the peer's; their median and range. Pure. */
+/** Per round, our median step over the peer's; their median, its 95 % interval and their range. Pure. */
 export function pairedRatio(ours: readonly (readonly number[])[], theirs: readonly (readonly number[])[]): PairedRatio {
   if (ours.length === 0 || ours.length !== theirs.length || [...ours, ...theirs].some((block) => block.length === 0)) {
     throw new RangeError(`paired rounds: expected as many non-empty blocks of ours as of the peer's, found ${ours.length} and ${theirs.length}`);
   }
   const ratios = ours.map((block, r) => median(block) / median(theirs[r]!));
-  return { ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios), rounds: ratios.length };
+  return { ratio: median(ratios), interval: medianInterval(ratios), min: Math.min(...ratios), max: Math.max(...ratios), rounds: ratios.length };
 }
 
 /** At least `iterations` iterations and at least `timeMs` of them; ms per iteration. */

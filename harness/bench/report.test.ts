@@ -4,7 +4,7 @@ import { validateBenchReport } from './schema';
 import { completedTask, latency, sampleBaseline, sampleReport, skippedTask } from './test-fixtures';
 import type { PeerSummary } from './types';
 
-const paired = (ratio: number) => ({ ratio, min: ratio * 0.9, max: ratio * 1.1, rounds: 5 });
+const paired = (ratio: number, interval: [number, number] | null = [ratio * 0.95, ratio * 1.05]) => ({ ratio, interval, min: ratio * 0.9, max: ratio * 1.1, rounds: 15 });
 const peer: PeerSummary = {
   status: 'completed', torch: '2.5.1', threads: 2, batch: 64,
   tasks: [{ model: 'vae', latency: latency(35), parameters: {}, paired: paired(2) }, { model: 'dcgan', latency: latency(600), parameters: {}, paired: paired(0.5) }],
@@ -24,10 +24,10 @@ describe('peer ratios', () => {
   test('the table says how the ratio was formed, with each model’s range of rounds; a ratio goal shows the ratio it judged', () => {
     const tasks = applyPeer(sampleReport().tasks, peer);
     const text = formatReport({ ...sampleReport(tasks), peer, goals: judgeGoals(tasks, peer) });
-    expect(text).toContain('goal train-step/vae@tensorflow: no slower than PyTorch CPU (paired ratio ≤ 1): 2.00×, MISSED');
+    expect(text).toContain('goal train-step/vae@tensorflow: no slower than PyTorch CPU (paired ratio\'s 95 % interval ≤ 1): 2.00× (95 % 1.90–2.10), MISSED');
     expect(text).toContain('goal train-step/vae@tensorflow: p50 ≤ 22 ms: 70.0 ms, MISSED');
     expect(text).toContain('median over rounds of alternating blocks');
-    expect(text).toContain('vae 2.00× (1.80–2.20, 5 rounds; PyTorch p50 35.0 ms)');
+    expect(text).toContain('vae 2.00× (95 % 1.90–2.10; rounds 1.80–2.20, 15 of them; PyTorch p50 35.0 ms)');
   });
   test('a skipped peer leaves ratios empty', () => {
     expect(applyPeer(sampleReport().tasks, { status: 'skipped', reason: 'x' })).toEqual(sampleReport().tasks);
@@ -40,9 +40,20 @@ describe('goals', () => {
     expect(goals).toEqual([
       { task: 'train-step/vae', backend: 'tensorflow', goal: 'p50 ≤ 22 ms', measuredMs: 70, met: false },
       { task: 'train-step/dcgan', backend: 'tensorflow', goal: 'p50 ≤ 130 ms', measuredMs: 300, met: false },
-      { task: 'train-step/vae', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (paired ratio ≤ 1)', measuredMs: 70, ratio: 2, met: false },
-      { task: 'train-step/dcgan', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (paired ratio ≤ 1)', measuredMs: 300, ratio: 0.5, met: true },
+      { task: 'train-step/vae', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (paired ratio\'s 95 % interval ≤ 1)', measuredMs: 70, ratio: 2, interval: [1.9, 2.1], met: false },
+      { task: 'train-step/dcgan', backend: 'tensorflow', goal: 'no slower than PyTorch CPU (paired ratio\'s 95 % interval ≤ 1)', measuredMs: 300, ratio: 0.5, interval: [0.475, 0.525], met: true },
     ]);
+  });
+  test('the PyTorch goal is decided by the interval: one that spans 1, or none (under 6 rounds), is not decidable', () => {
+    const tasks = applyPeer(sampleReport().tasks, peer);
+    const judge = (vae: ReturnType<typeof paired>) => judgeGoals(tasks, { ...peer, tasks: [{ ...peer.tasks[0]!, paired: vae }, peer.tasks[1]!] })[2]!;
+    expect(judge(paired(0.98, [0.9, 1.06])).met).toBeNull();
+    expect(judge(paired(1.02, [1.01, 1.06])).met).toBe(false);
+    expect(judge(paired(0.9, [0.8, 1])).met).toBe(true);
+    const none = judge(paired(0.5, null));
+    expect(none.met).toBeNull();
+    const text = formatReport({ ...sampleReport(tasks), peer, goals: [none] });
+    expect(text).toContain('0.50× (95 % no interval: under 6 rounds), not decidable');
   });
   test('without a peer or a figure a goal is not judged', () => {
     const goals = judgeGoals([skippedTask('train-step/vae', 'tensorflow', 'failed')], { status: 'skipped', reason: 'x' });

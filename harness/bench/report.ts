@@ -22,7 +22,6 @@ export function applyPeer(tasks: readonly BenchTask[], peer: PeerSummary): Bench
   });
 }
 
-/** The goals of defaults.ts `PERFORMANCE_GOALS`, and "no slower than PyTorch" per native step. */
 /**
  * What fails the run (exit 1) and stops --save-baseline: leaks, failed tasks, a --save-baseline
  * with nothing to save and, with --check, regressions, baseline tasks this run did not time, and a
@@ -47,6 +46,16 @@ export function runProblems(
   return problems.filter((p): p is string => typeof p === 'string');
 }
 
+/**
+ * "No slower than PyTorch", from the paired ratio's 95 % interval: met when it lies at or below 1,
+ * missed when above, undecided (null) when it spans 1 or there are too few rounds for one.
+ */
+function judgeAgainstPeer(interval: [number, number] | null): boolean | null {
+  if (!interval) return null;
+  return interval[1] <= 1 ? true : interval[0] > 1 ? false : null;
+}
+
+/** The goals of defaults.ts `PERFORMANCE_GOALS`, and "no slower than PyTorch" per native step. */
 export function judgeGoals(tasks: readonly BenchTask[], peer: PeerSummary): GoalResult[] {
   const find = (id: string) => tasks.find((t): t is CompletedTask => t.id === id && t.status === 'completed');
   const absolute = PERFORMANCE_GOALS.map((g): GoalResult => {
@@ -58,14 +67,14 @@ export function judgeGoals(tasks: readonly BenchTask[], peer: PeerSummary): Goal
     .filter((t) => t.group === 'train-step' && t.backend === 'tensorflow')
     .map((t): GoalResult => {
       const c = t.status === 'completed' ? t : undefined;
-      const ratio = c?.peerRatio ?? null;
+      const paired = peer.status === 'completed' && c?.peerRatio != null ? peer.tasks.find((p) => p.model === t.model)?.paired : undefined;
       return {
         task: t.name,
         backend: t.backend,
-        goal: 'no slower than PyTorch CPU (paired ratio ≤ 1)',
+        goal: 'no slower than PyTorch CPU (paired ratio\'s 95 % interval ≤ 1)',
         measuredMs: c?.latency.p50 ?? null,
-        ...(ratio === null ? {} : { ratio }),
-        met: peer.status === 'completed' && ratio !== null ? ratio <= 1 : null,
+        ...(paired ? { ratio: paired.ratio, interval: paired.interval } : {}),
+        met: paired ? judgeAgainstPeer(paired.interval) : null,
       };
     });
   return [...absolute, ...relative];
@@ -123,9 +132,12 @@ function formatProfile(t: CompletedTask & { profile: OpProfile }): string {
     `TensorFlow ops ${p.opMs.toFixed(1)} ms (${share(p.opMs)}, ${Math.round(p.ops)} ops) + outside ops ${p.outsideMs.toFixed(1)} ms (${share(p.outsideMs)}); ${ops}`;
 }
 
+const intervalText = (interval: [number, number] | null) =>
+  interval ? `${interval[0].toFixed(2)}–${interval[1].toFixed(2)}` : 'no interval: under 6 rounds';
+
 function peerLines(peer: PeerSummary): string[] {
   if (peer.status !== 'completed') return [`peer: ${peer.reason}`];
-  const rounds = peer.tasks.map((t) => `${t.model} ${t.paired.ratio.toFixed(2)}× (${t.paired.min.toFixed(2)}–${t.paired.max.toFixed(2)}, ${t.paired.rounds} rounds; PyTorch p50 ${fmt(t.latency.p50)} ms)`);
+  const rounds = peer.tasks.map((t) => `${t.model} ${t.paired.ratio.toFixed(2)}× (95 % ${intervalText(t.paired.interval)}; rounds ${t.paired.min.toFixed(2)}–${t.paired.max.toFixed(2)}, ${t.paired.rounds} of them; PyTorch p50 ${fmt(t.latency.p50)} ms)`);
   return [
     `peer: PyTorch ${peer.torch}, ${peer.threads} threads, batch ${peer.batch}; vs PyTorch (> 1: slower) on tensorflow = median over rounds of alternating blocks of (tfjs median step ÷ PyTorch median step), elsewhere tfjs p50 ÷ PyTorch p50`,
     ...(rounds.length ? [`peer rounds: ${rounds.join('; ')}`] : []),
@@ -162,8 +174,8 @@ export function formatReport(report: BenchReport, notes: readonly string[] = [])
     ? `tensors: LEAK: ${leaks.map((t) => `${t.id} +${t.tensors.growth}`).join(', ')}`
     : `tensors: tf.memory().numTensors constant across measured iterations in all ${completed} completed tasks`);
   for (const g of report.goals) {
-    const verdict = g.met === null ? 'not judged' : g.met ? 'met' : 'MISSED';
-    const measured = g.ratio !== undefined ? `${g.ratio.toFixed(2)}×` : g.measuredMs === null ? 'no figure' : `${fmt(g.measuredMs)} ms`;
+    const verdict = g.met !== null ? (g.met ? 'met' : 'MISSED') : g.ratio !== undefined ? 'not decidable' : 'not judged';
+    const measured = g.ratio !== undefined ? `${g.ratio.toFixed(2)}× (95 % ${intervalText(g.interval ?? null)})` : g.measuredMs === null ? 'no figure' : `${fmt(g.measuredMs)} ms`;
     out.push(`goal ${g.task}@${g.backend}: ${g.goal}: ${measured}, ${verdict}`);
   }
   const profiled = report.tasks.filter((t): t is CompletedTask & { profile: OpProfile } => t.status === 'completed' && t.profile !== undefined);

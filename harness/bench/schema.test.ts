@@ -13,7 +13,7 @@ describe('validateBenchReport', () => {
     const doc = clone(sampleReport());
     doc.peer = {
       status: 'completed', torch: '2.5.0', threads: 2, batch: 64,
-      tasks: [{ model: 'vae', latency: { mean: 20, p50: 20, p99: 25, rme: 1, samples: 10 }, parameters: { encoder: 5 }, paired: { ratio: 1.2, min: 1.1, max: 1.3, rounds: 5 } }],
+      tasks: [{ model: 'vae', latency: { mean: 20, p50: 20, p99: 25, rme: 1, samples: 10 }, parameters: { encoder: 5 }, paired: { ratio: 1.2, interval: null, min: 1.1, max: 1.3, rounds: 5 } }],
     };
     doc.baseline = { path: 'harness/bench/baseline.json', createdAt: 'x', commit: 'y', regressions: [] };
     expect(() => validateBenchReport(doc)).not.toThrow();
@@ -30,6 +30,8 @@ describe('validateBenchReport', () => {
     ['a missing peak', (d: any) => delete d.peak, /peak/],
     ['a peer skipped without reason', (d: any) => (d.peer = { status: 'skipped' }), /peer\.reason/],
     ['a peer task without its paired ratio', (d: any) => (d.peer = { status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'vae', latency: { mean: 20, p50: 20, p99: 25, rme: 1, samples: 10 }, parameters: {} }] }), /peer\.tasks\[0\]\.paired/],
+    ['a paired ratio without its interval', (d: any) => (d.peer = { status: 'completed', torch: '2', threads: 2, batch: 64, tasks: [{ model: 'vae', latency: { mean: 20, p50: 20, p99: 25, rme: 1, samples: 10 }, parameters: {}, paired: { ratio: 1, min: 1, max: 1, rounds: 6 } }] }), /peer\.tasks\[0\]\.paired\.interval/],
+    ['an interval upside down', (d: any) => (d.goals = [{ task: 't', backend: 'tensorflow', goal: 'g', measuredMs: 1, ratio: 1, interval: [1.2, 0.9], met: null }]), /goals\[0\]\.interval: expected low ≤ high/],
     ['a tensor check without growth', (d: any) => delete d.tasks[1].tensors.growth, /tensors\.growth/],
     ['a profile op without a time', (d: any) => (d.tasks[0].profile = { iterations: 1, iterationMs: 5, ops: 1, opMs: 4, outsideMs: 1, top: [{ name: 'Add', count: 1 }] }), /tasks\[0\]\.profile\.top\[0\]\.ms/],
     ['a profile of zero iterations', (d: any) => (d.tasks[0].profile = { iterations: 0, iterationMs: 5, ops: 1, opMs: 4, outsideMs: 1, top: [] }), /tasks\[0\]\.profile\.iterations/],

@@ -78,6 +78,15 @@ function oneOf<T extends string>(values: readonly T[]) {
   };
 }
 
+/** [low, high], both ≥ 0, low ≤ high. */
+function ratioInterval(v: unknown, path: string): [number, number] {
+  const pair = array(v, path);
+  if (pair.length !== 2) fail(path, '[low, high]', v);
+  const [low, high] = pair.map((x, i) => number(x, `${path}[${i}]`, 0)) as [number, number];
+  if (low > high) fail(path, 'low ≤ high', v);
+  return [low, high];
+}
+
 function boolean(v: unknown, path: string): boolean {
   if (typeof v !== 'boolean') fail(path, 'a boolean', v);
   return v;
@@ -180,6 +189,7 @@ export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchR
       const paired = object(task.paired, `${path}.paired`);
       for (const key of ['ratio', 'min', 'max'] as const) number(paired[key], `${path}.paired.${key}`, 0);
       number(paired.rounds, `${path}.paired.rounds`, 1);
+      nullable(ratioInterval)(paired.interval, `${path}.paired.interval`);
     });
   }
   nullable((b, p) => {
@@ -193,6 +203,7 @@ export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchR
     string(o.task, `${source}.goals[${i}].task`);
     nullable(number)(o.measuredMs, `${source}.goals[${i}].measuredMs`);
     if (o.ratio !== undefined) number(o.ratio, `${source}.goals[${i}].ratio`, 0);
+    if (o.interval !== undefined) nullable(ratioInterval)(o.interval, `${source}.goals[${i}].interval`);
     nullable(boolean)(o.met, `${source}.goals[${i}].met`);
   });
   const tasks = array(r.tasks, `${source}.tasks`);

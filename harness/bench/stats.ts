@@ -32,3 +32,25 @@ export function latencyFromSamples(samples: readonly number[]): LatencyStats {
   const rme = mean === 0 ? 0 : ((sem * tCritical95(n - 1)) / mean) * 100;
   return { mean, p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99), rme, samples: n };
 }
+
+/**
+ * The sign test's confidence interval for the median: the order statistics x(k) and x(n + 1 − k),
+ * k the largest with P(Binomial(n, ½) < k) ≤ (1 − level) / 2. It covers the median with
+ * probability ≥ `level` for independent draws from any continuous distribution; null when n is
+ * too small for one (below 6 at 95 %).
+ */
+export function medianInterval(values: readonly number[], level = 0.95): [number, number] | null {
+  const n = values.length;
+  const tail = (1 - level) / 2;
+  let below = 0; // P(Binomial(n, ½) < k)
+  let term = 0.5 ** n; // P(Binomial(n, ½) = k − 1), starting at k = 1
+  let k = 0;
+  while (k < n / 2 && below + term <= tail) {
+    below += term;
+    k += 1;
+    term = (term * (n - k + 1)) / k;
+  }
+  if (k === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return [sorted[k - 1]!, sorted[n - k]!];
+}

@@ -11,7 +11,7 @@
  */
 import type { ModelKind } from '../../models/types';
 
-export const BENCH_SCHEMA = 'vae-vs-gan/bench@2';
+export const BENCH_SCHEMA = 'vae-vs-gan/bench@3';
 /** @2: a training step's `peerRatio` is the paired ratio (paired.ts); @1's was p50 / the peer's p50, taken minutes apart. */
 export const BASELINE_SCHEMA = 'vae-vs-gan/bench-baseline@2';
 
@@ -190,6 +190,8 @@ export interface BenchEnvironment {
 /** Our step time over the peer's, per round of alternating blocks (paired.ts): their median and range. */
 export interface PairedRatio {
   ratio: number;
+  /** The sign test's 95 % interval for the median; null below 6 rounds. */
+  interval: [number, number] | null;
   min: number;
   max: number;
   rounds: number;
@@ -218,7 +220,9 @@ export interface GoalResult {
   measuredMs: number | null;
   /** For a goal on the ratio to PyTorch, the ratio judged, when there is one. */
   ratio?: number;
-  /** null when it could not be judged (task skipped, no peer). */
+  /** And its 95 % interval (null: too few rounds for one). */
+  interval?: [number, number] | null;
+  /** null when it could not be judged (task skipped, no peer) or decided (an interval that spans 1, or none). */
   met: boolean | null;
 }
 

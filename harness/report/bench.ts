@@ -1,17 +1,16 @@
 /** reports/bench.json (harness/bench/types.ts `BenchReport`) → the report's benchmark table. */
 import { BENCH_DEFAULTS } from '../bench/defaults';
 import { validateBenchReport } from '../bench/schema';
-import type { BenchReport, BenchTask } from '../bench/types';
+import type { BenchReport, BenchTask, PairedRatio } from '../bench/types';
 import { displayPath, errorText, missing, readJson } from './inputs';
 import type { BenchData, BenchRow, Maybe } from './types';
 
 const PRODUCER = 'run `npm run bench` (add `-- --compare` for the baseline column)';
 
-/** The range of the paired rounds behind a native training step's ratio to PyTorch. */
-function pairedRange(t: BenchTask, peer: BenchReport['peer']): [number, number] | undefined {
+/** The paired rounds behind a native training step's ratio to PyTorch. */
+function pairedRounds(t: BenchTask, peer: BenchReport['peer']): PairedRatio | undefined {
   if (peer.status !== 'completed' || t.backend !== 'tensorflow' || t.group !== 'train-step') return undefined;
-  const paired = peer.tasks.find((p) => p.model === t.model)?.paired;
-  return paired && [paired.min, paired.max];
+  return peer.tasks.find((p) => p.model === t.model)?.paired;
 }
 
 function taskToRow(t: BenchTask, peer: BenchReport['peer']): BenchRow {
@@ -19,6 +18,7 @@ function taskToRow(t: BenchTask, peer: BenchReport['peer']): BenchRow {
   if (t.status === 'skipped') {
     return { ...base, status: 'skipped', reason: t.reason, singleIterationMs: t.singleIterationMs ?? undefined };
   }
+  const paired = t.peerRatio === null ? undefined : pairedRounds(t, peer);
   return {
     ...base,
     status: 'completed',
@@ -29,7 +29,8 @@ function taskToRow(t: BenchTask, peer: BenchReport['peer']): BenchRow {
     gflops: t.gflops ?? undefined,
     shareOfPeak: t.peakShare ?? undefined,
     ratioToPeer: t.peerRatio ?? undefined,
-    ratioToPeerRange: t.peerRatio === null ? undefined : pairedRange(t, peer),
+    ratioToPeerRange: paired && [paired.min, paired.max],
+    ratioToPeerInterval: paired?.interval ?? undefined,
     ratioToBaseline: t.baseline?.ratio,
     rerunRatioToBaseline: t.baseline?.rerun?.ratio,
     peerNormalisedRatioToBaseline: t.baseline?.peer?.ratio,
@@ -49,7 +50,7 @@ export function benchToData(report: BenchReport): BenchData {
     ` (metrics/compute-metrics: ${evaluation.iterations} iterations after ${evaluation.warmupIterations})` +
     (s.quick ? ', quick smoke run (too few samples to compare)' : '');
   const peer = report.peer.status === 'completed'
-    ? `PyTorch ${report.peer.torch}, ${report.peer.threads} threads, batch ${report.peer.batch}; ratio on tensorflow = median over rounds of alternating blocks (tfjs median step ÷ PyTorch's), elsewhere tfjs p50 ÷ PyTorch p50`
+    ? `PyTorch ${report.peer.torch}, ${report.peer.threads} threads, batch ${report.peer.batch}; ratio on tensorflow = median over rounds of alternating blocks (tfjs median step ÷ PyTorch's), with the sign test's 95 % interval from 6 rounds on; elsewhere tfjs p50 ÷ PyTorch p50`
     : `PyTorch peer skipped: ${report.peer.reason}`;
   const baseline = report.baseline
     ? `${report.baseline.path} (${report.baseline.createdAt}, commit ${report.baseline.commit}); ratio = mean / baseline mean` +
@@ -63,7 +64,7 @@ export function benchToData(report: BenchReport): BenchData {
     baseline,
     threshold: s.threshold,
     rows: report.tasks.map((t) => taskToRow(t, report.peer)),
-    goals: report.goals.map((g) => ({ task: g.task, backend: g.backend, goal: g.goal, measuredMs: g.measuredMs ?? undefined, ratio: g.ratio, met: g.met ?? undefined })),
+    goals: report.goals.map((g) => ({ task: g.task, backend: g.backend, goal: g.goal, measuredMs: g.measuredMs ?? undefined, ratio: g.ratio, interval: g.interval ?? undefined, met: g.met ?? undefined })),
   };
 }
 

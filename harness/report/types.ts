@@ -266,6 +266,8 @@ export type BenchRow = BenchRowBase &
         ratioToPeer?: number;
         /** The lowest and highest ratio of the paired rounds behind `ratioToPeer`. */
         ratioToPeerRange?: [number, number];
+        /** The sign test's 95 % interval for `ratioToPeer` (harness/bench/stats.ts), from 6 rounds on. */
+        ratioToPeerInterval?: [number, number];
         /** ms / ms of the committed baseline (above 1: slower). */
         ratioToBaseline?: number;
         /** The same ratio from the task's second timing, when a first one was flagged (bench --compare/--check). */
@@ -297,9 +299,10 @@ export interface BenchGoal {
   backend: string;
   goal: string;
   measuredMs?: number;
-  /** For a goal on the ratio to PyTorch: the ratio judged. */
+  /** For a goal on the ratio to PyTorch: the ratio judged, and its 95 % interval when there is one. */
   ratio?: number;
-  /** undefined: could not be judged. */
+  interval?: [number, number];
+  /** undefined: could not be judged, or (with a ratio) not decided by its interval. */
   met?: boolean;
 }
 

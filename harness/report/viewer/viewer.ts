@@ -14,6 +14,7 @@ import {
   type AlphaRun,
   type AlphaSweepRow,
   type BenchData,
+  type BenchGoal,
   type BenchRow,
   type CheckStatus,
   type ClaimCheck,
@@ -371,7 +372,7 @@ function benchRow(r: BenchRow): Child[] {
     h('span', { class: 'num' }, fmt(r.p50Ms)),
     h('span', { class: 'num' }, r.samples),
     h('span', { class: 'num' }, pct(r.shareOfPeak)),
-    h('span', { class: 'num' }, ratio(r.ratioToPeer), r.ratioToPeerRange ? ` (rounds ${r.ratioToPeerRange.map((v) => v.toFixed(2)).join('–')})` : ''),
+    h('span', { class: 'num' }, ratio(r.ratioToPeer), peerSpread(r.ratioToPeerInterval, r.ratioToPeerRange)),
     baselineCell,
   ];
 }
@@ -396,10 +397,24 @@ function profileTable(rows: BenchRow[]): HTMLTableElement | null {
   );
 }
 
+const span = (pair: [number, number]) => pair.map((v) => v.toFixed(2)).join('–');
+
+/** " (95 % a–b; rounds c–d)": the paired ratio's interval and its rounds' range, whichever there is. */
+function peerSpread(interval: [number, number] | undefined, range: [number, number] | undefined): string {
+  const parts = [interval && `95 % ${span(interval)}`, range && `rounds ${span(range)}`].filter(Boolean);
+  return parts.length ? ` (${parts.join('; ')})` : '';
+}
+
+function goalBadge(g: BenchGoal): HTMLElement {
+  if (g.met !== undefined) return badge(g.met ? 'passed' : 'failed');
+  return g.ratio !== undefined ? badge('missing', 'not decidable') : badge('missing');
+}
+
 function bench(data: BenchData): HTMLElement {
   const profile = profileTable(data.rows);
+  const measured = (g: BenchGoal) => (g.ratio !== undefined ? `${ratio(g.ratio)}${peerSpread(g.interval, undefined)}` : g.measuredMs === undefined ? '–' : `${fmt(g.measuredMs)} ms`);
   const goals = data.goals.length
-    ? table(['Goal', 'Backend', 'Measured', ''], data.goals.map((g) => [`${g.task}: ${g.goal}`, g.backend, h('span', { class: 'num' }, g.ratio !== undefined ? ratio(g.ratio) : g.measuredMs === undefined ? '–' : `${fmt(g.measuredMs)} ms`), badge(g.met === undefined ? 'missing' : g.met ? 'passed' : 'failed')]), 'compact')
+    ? table(['Goal', 'Backend', 'Measured', ''], data.goals.map((g) => [`${g.task}: ${g.goal}`, g.backend, h('span', { class: 'num' }, measured(g)), goalBadge(g)]), 'compact')
     : null;
   return h(
     'div',
