@@ -177,7 +177,7 @@ program
   .option('--json <file>', 'write results here', relative(process.cwd(), BENCH_DEFAULTS.reportPath))
   .option('--save-baseline', 'write the tasks this run completed into the baseline (the others stay); refused on a busy machine')
   .option('--allow-load', 'with --save-baseline: save even though the 1-minute load average is 0.5 or more')
-  .option('--baseline <file>', 'the baseline that --compare, --check and --save-baseline use', relative(process.cwd(), BENCH_DEFAULTS.baselinePath))
+  .option('--baseline <file>', `the baseline that --compare, --check and --save-baseline use (default: ${relative(process.cwd(), BENCH_DEFAULTS.baselinePath)})`)
   .option('--compare', 'print ratios against the baseline')
   .option('--check', 'exit non-zero when a regression is flagged, a baseline task is not compared, or nothing is (implies --compare)')
   .option('--threshold <x>', 'regression threshold as a fraction (0.1 = 10 % slower)', parseFraction('--threshold'), BENCH_DEFAULTS.threshold)

@@ -343,7 +343,9 @@ export async function runBench(o: BenchCommand): Promise<void> {
 
   const problems = runProblems(report, { failed, check: o.check, saveBaseline: o.saveBaseline, threshold: o.threshold, baselinePath });
   if (o.saveBaseline && problems.length === 0) {
-    const saved = mergeBaseline(previousBaseline, report, taskIds(BENCH_BACKENDS.filter((b) => b !== 'js'), taskCtx));
+    // Read again: the run took minutes, and another save may have landed meanwhile.
+    const current = baselineForRun({ saveBaseline: true }, baselinePath).baseline;
+    const saved = mergeBaseline(current, report, taskIds(BENCH_BACKENDS.filter((b) => b !== 'js'), taskCtx));
     saveBaseline(baselinePath, saved);
     log(`wrote baseline ${baselinePath}: ${report.tasks.filter((t) => t.status === 'completed').length} tasks from this run, ${saved.tasks.length} in all`);
   } else if (o.saveBaseline) {

@@ -1,4 +1,4 @@
-import { missingGpuDevice, packageConflict, parseBackendName, useBackend } from './backend';
+import { intraOpThreads, missingGpuDevice, packageConflict, parseBackendName, useBackend } from './backend';
 
 test('backend names, tensorflow-gpu included; anything else is refused with the choices', () => {
   expect(parseBackendName('tensorflow-gpu')).toBe('tensorflow-gpu');
@@ -31,4 +31,11 @@ describe('native package checks', () => {
     expect(missingGpuDevice('tensorflow-gpu', { isGPUPackage: true, isUsingGpuDevice: true })).toBeUndefined();
     expect(missingGpuDevice('tensorflow', { isGPUPackage: false, isUsingGpuDevice: false })).toBeUndefined();
   });
+});
+
+test('the native thread count: $TF_NUM_INTRAOP_THREADS when a positive integer, else the CPUs the process may use', () => {
+  expect(intraOpThreads({}, 2)).toBe(2);
+  expect(intraOpThreads({ TF_NUM_INTRAOP_THREADS: '1' }, 2)).toBe(1);
+  expect(intraOpThreads({ TF_NUM_INTRAOP_THREADS: '3' }, 2)).toBe(3);
+  for (const ignored of ['0', '-1', '1.5', 'two', '']) expect(intraOpThreads({ TF_NUM_INTRAOP_THREADS: ignored }, 4)).toBe(4);
 });

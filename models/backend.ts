@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dirname, join } from 'node:path';
-import { cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { installNativeBatchNorm } from './native-batch-norm';
 import { installNativeConv } from './native-conv';
 import { installNativeGradients } from './native-gradients';
@@ -109,6 +109,16 @@ function loadWasm(): void {
   }
 }
 
+/**
+ * The threads of libtensorflow's intra-op pool, as TensorFlow sizes it: $TF_NUM_INTRAOP_THREADS
+ * when a positive integer, else the CPUs this process may run on (its affinity mask, so `taskset`
+ * counts). The bench labels rows with it and gives PyTorch as many.
+ */
+export function intraOpThreads(env: NodeJS.ProcessEnv = process.env, available = availableParallelism()): number {
+  const n = Number(env.TF_NUM_INTRAOP_THREADS);
+  return Number.isInteger(n) && n > 0 ? n : available;
+}
+
 let active: BackendInfo | undefined;
 
 /**
@@ -135,7 +145,7 @@ export async function useBackend(name?: BackendName): Promise<BackendInfo> {
     // On the GPU, FusedBatchNorm's saved variance is the inverse variance (cuDNN's).
     installNativeBatchNorm();
   }
-  const threads = native ? cpus().length : 1;
+  const threads = native ? intraOpThreads() : 1;
   const description =
     `backend ${wanted}` +
     (libtensorflow ? ` (libtensorflow ${libtensorflow}${wanted === 'tensorflow-gpu' ? ', on the GPU' : ''})` : wanted === 'cpu' ? ' (pure JavaScript, slow)' : ' (WebAssembly, single thread in Node)') +

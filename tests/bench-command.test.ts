@@ -4,15 +4,18 @@
  * each part decides is tested beside it in harness/bench/; timings are never asserted here, only
  * what follows from a baseline 1000× faster or slower than any machine.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBench, type BenchCommand } from '../commands/bench';
 import { validateBaseline, validateBenchReport } from '../harness/bench/schema';
 import type { BaselineFile } from '../harness/bench/types';
 
+const scratch = mkdtempSync(join(tmpdir(), 'bench-command-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 const TASK = 'golden/pixelmatch-grid@js';
-const dir = mkdtempSync(join(tmpdir(), 'bench-command-'));
+const dir = mkdtempSync(join(scratch, 'bench-command-'));
 const baselinePath = join(dir, 'baseline.json');
 
 interface Outcome {

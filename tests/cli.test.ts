@@ -80,3 +80,8 @@ test("alpha-sweep --summary-only scores only the cached runs this sweep trains, 
     /^alpha-sweep --summary-only: the run in runs\/a is not this sweep's: kind "dcgan" there, "vae" asked; config \{[^}]*"alpha":2000[^}]*\} there, \{[^}]*"alpha":10[^}]*\} asked$/,
   );
 });
+
+test('bench --baseline has no default: a plain run would be told that the --baseline it never gave is ignored', () => {
+  const bench = program.commands.find((c) => c.name() === 'bench')!;
+  expect(bench.options.find((o) => o.long === '--baseline')!.defaultValue).toBeUndefined();
+});

@@ -1,11 +1,15 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
 import { benchToData } from '../report/bench';
-import { formatReport } from './report';
+import { formatReport, runProblems } from './report';
 import { SchemaError, validateBenchReport } from './schema';
 import { completedTask, latency, sampleBaseline, sampleReport, skippedTask } from './test-fixtures';
+import type { BenchReport } from './types';
+
+const scratch = mkdtempSync(join(tmpdir(), 'bench-baseline-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('intervals', () => {
   test('mean ± mean·rme/100', () => {
@@ -64,7 +68,7 @@ describe('applyBaseline', () => {
   test('lists regressions by id, and the selected baseline tasks the run did not complete', () => {
     expect(out.baseline).toEqual({
       path: 'harness/bench/baseline.json', createdAt: baseline.createdAt, commit: 'base',
-      regressions: ['train-step/vae@tensorflow'], notCompared: ['train-step/vae@wasm'],
+      regressions: ['train-step/vae@tensorflow'], notCompared: ['train-step/vae@wasm'], incomparable: [],
     });
   });
   test('fills ratios on known completed tasks only', () => {
@@ -84,7 +88,11 @@ describe('baseline file', () => {
   test('keeps completed tasks, latency only, each with its commit and date', () => {
     const b = reportToBaseline(sampleReport());
     expect(b.tasks.map((t) => t.id)).toEqual(['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow']);
-    expect(b.tasks[0]).toEqual({ id: 'train-step/vae@tensorflow', latency: latency(70), commit: 'abc', createdAt: '2025-01-01T00:00:00.000Z' });
+    expect(b.tasks[0]).toEqual({
+      id: 'train-step/vae@tensorflow', latency: latency(70), commit: 'abc', createdAt: '2025-01-01T00:00:00.000Z', device: 'Test CPU, 2 threads', libtensorflow: '2.9.1',
+    });
+    const wasm = reportToBaseline(sampleReport([completedTask('sample/vae', 'wasm', 800)])).tasks[0]!;
+    expect([wasm.device, 'libtensorflow' in wasm]).toEqual(['Test CPU, 2 threads', false]);
     expect(b).toMatchObject({ cpuModel: 'Test CPU', cpus: 2, commit: 'abc' });
   });
   test('a save replaces the tasks the run completed and keeps the others, dropping ids no task has', () => {
@@ -107,7 +115,7 @@ describe('baseline file', () => {
     expect(mergeBaseline(other, sampleReport(), ['sample/vae@tensorflow']).tasks.map((t) => t.id)).toEqual(['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow']);
   });
   test('a missing or broken baseline file is named with what to do', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+    const dir = mkdtempSync(join(scratch, 'bench-baseline-'));
     expect(() => loadBaseline(join(dir, 'none.json'))).toThrow(/none\.json: no baseline yet; save one with `npm run bench -- --save-baseline --baseline ".*none\.json"`/);
     writeFileSync(join(dir, 'cut.json'), '{"schema": ');
     expect(() => loadBaseline(join(dir, 'cut.json'))).toThrow(/cut\.json: expected the JSON of a bench baseline, found invalid JSON/);
@@ -120,7 +128,7 @@ describe('baseline file', () => {
     expect(baselineMismatch(sampleReport(), sampleBaseline([]))).toBeUndefined();
   });
   test('save then load round-trips, atomically (no temporary file left)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+    const dir = mkdtempSync(join(scratch, 'bench-baseline-'));
     const path = join(dir, 'baseline.json');
     const b = reportToBaseline(sampleReport());
     saveBaseline(path, b);
@@ -129,7 +137,7 @@ describe('baseline file', () => {
     expect(readFileSync(path, 'utf8').endsWith('\n')).toBe(true);
   });
   test('a file of another schema is refused', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+    const dir = mkdtempSync(join(scratch, 'bench-baseline-'));
     const path = join(dir, 'baseline.json');
     saveBaseline(path, { ...reportToBaseline(sampleReport()), schema: 'other@0' } as never);
     expect(() => loadBaseline(path)).toThrow(SchemaError);
@@ -137,7 +145,7 @@ describe('baseline file', () => {
 });
 
 describe('baselineForRun', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-for-run-'));
+  const dir = mkdtempSync(join(scratch, 'bench-baseline-for-run-'));
   const current = join(dir, 'current.json');
   const older = join(dir, 'older.json');
   const broken = join(dir, 'broken.json');
@@ -198,20 +206,55 @@ describe('applyReruns', () => {
   });
 });
 
+describe('another setup than the baseline’s', () => {
+  const baseline = sampleBaseline([{ id: 'train-step/vae@tensorflow', mean: 100 }, { id: 'train-step/dcgan@tensorflow', mean: 300 }, { id: 'sample/vae@wasm', mean: 800 }]);
+  baseline.tasks = baseline.tasks.map((t) => ({ ...t, device: 'Test CPU, 2 threads', ...(t.id.endsWith('@tensorflow') ? { libtensorflow: '2.9.1' } : {}) }));
+  const oneThread = { ...completedTask('train-step/vae', 'tensorflow', 140), device: 'Test CPU, 1 thread' };
+  const report = sampleReport([oneThread, completedTask('train-step/dcgan', 'tensorflow', 400), completedTask('sample/vae', 'wasm', 800)]);
+
+  test('a task timed with other threads or another libtensorflow is not compared, and says how it differs', () => {
+    const out = applyBaseline({ ...report, environment: { ...report.environment, libtensorflow: '2.20.0' } }, baseline, 0.1, 'b', []);
+    expect(out.baseline!.incomparable).toEqual([
+      "train-step/vae@tensorflow: device 'Test CPU, 1 thread', baseline 'Test CPU, 2 threads'; libtensorflow '2.20.0', baseline '2.9.1'",
+      "train-step/dcgan@tensorflow: libtensorflow '2.20.0', baseline '2.9.1'",
+    ]);
+    expect(out.baseline!.regressions).toEqual([]);
+    expect(out.tasks.map((t) => t.status === 'completed' && t.baseline?.ratio)).toEqual([undefined, undefined, 1]);
+    expect(runProblems(out, { failed: [], check: true, threshold: 0.1, baselinePath: 'b' })).toEqual([expect.stringContaining('timed on another setup than the baseline')]);
+    expect(formatReport(out)).toContain("baseline: NOT COMPARED (another setup): train-step/dcgan@tensorflow: libtensorflow '2.20.0', baseline '2.9.1'");
+  });
+  test('the same setup compares; a baseline saved without setups compares whatever the setup', () => {
+    const same = applyBaseline(report, baseline, 0.1, 'b', []);
+    expect(same.baseline!.incomparable).toEqual(["train-step/vae@tensorflow: device 'Test CPU, 1 thread', baseline 'Test CPU, 2 threads'"]);
+    expect(same.baseline!.regressions).toEqual(['train-step/dcgan@tensorflow']);
+    const old = sampleBaseline([{ id: 'train-step/vae@tensorflow', mean: 100 }]);
+    expect(applyBaseline(report, old, 0.1, 'b', []).baseline).toMatchObject({ incomparable: [], regressions: ['train-step/vae@tensorflow'] });
+  });
+});
+
 describe('PyTorch-normalised comparison', () => {
   const withPeer = (t: ReturnType<typeof completedTask>, peerRatio: number) => ({ ...t, peerRatio });
   const baseline = {
-    ...sampleBaseline([{ id: 'train-step/vae@tensorflow', mean: 100 }, { id: 'train-step/dcgan@tensorflow', mean: 300 }]),
+    ...sampleBaseline([{ id: 'train-step/vae@tensorflow', mean: 100 }, { id: 'train-step/dcgan@tensorflow', mean: 300 }, { id: 'train-step/vae@webgl', mean: 1000 }]),
   };
   baseline.tasks = baseline.tasks.map((t) => ({ ...t, peerRatio: 1.2 }));
-  const report = sampleReport([
-    withPeer(completedTask('train-step/vae', 'tensorflow', 130), 1.25), // the machine slowed PyTorch alike
-    withPeer(completedTask('train-step/dcgan', 'tensorflow', 400), 1.6), // tfjs alone got slower
-  ]);
+  const paired = (ratio: number, interval: [number, number] | null) => ({ ratio, interval, min: ratio * 0.8, max: ratio * 1.2, rounds: 15 });
+  const withPairs = (vae: ReturnType<typeof paired>, dcgan: ReturnType<typeof paired>): BenchReport => ({
+    ...sampleReport([
+      withPeer(completedTask('train-step/vae', 'tensorflow', 130), vae.ratio), // the machine slowed PyTorch alike
+      withPeer(completedTask('train-step/dcgan', 'tensorflow', 400), dcgan.ratio), // tfjs alone got slower
+      withPeer(completedTask('train-step/vae', 'webgl', 1300), 1.2), // a GPU row's ratio is to PyTorch on the CPU
+    ]),
+    peer: {
+      status: 'completed', torch: '2', threads: 2, batch: 64,
+      tasks: [{ model: 'vae', latency: latency(100), parameters: {}, paired: vae }, { model: 'dcgan', latency: latency(250), parameters: {}, paired: dcgan }],
+    },
+  });
+  const report = withPairs(paired(1.25, [1.2, 1.3]), paired(1.6, [1.5, 1.7]));
   const out = applyBaseline(report, baseline, 0.1, 'harness/bench/baseline.json', []);
 
-  test('a flag stands only if the ratio to PyTorch grew beyond the threshold too', () => {
-    expect(out.baseline!.regressions).toEqual(['train-step/dcgan@tensorflow']);
+  test('a native step’s flag is cleared when its paired interval, over the baseline’s ratio, stays within the threshold', () => {
+    expect(out.baseline!.regressions).toEqual(['train-step/dcgan@tensorflow', 'train-step/vae@webgl']);
     const byId = Object.fromEntries(out.tasks.map((t) => [t.id, t]));
     expect((byId['train-step/vae@tensorflow'] as { baseline: { peer: { ratio: number } } }).baseline.peer.ratio).toBeCloseTo(1.25 / 1.2, 12);
     expect(byId['train-step/vae@tensorflow']).toMatchObject({ baseline: { ratio: 1.3, regression: false, peer: { regression: false } } });
@@ -219,12 +262,23 @@ describe('PyTorch-normalised comparison', () => {
     expect(formatReport(out)).toMatch(/1\.30× \(÷ PyTorch 1\.04×, not confirmed\)/);
     expect(() => validateBenchReport(JSON.parse(JSON.stringify(out)))).not.toThrow();
   });
+  test('only native steps: a browser row’s ratio is to PyTorch on another device, so it clears nothing', () => {
+    const webgl = out.tasks.find((t) => t.id === 'train-step/vae@webgl');
+    expect(webgl).toMatchObject({ baseline: { regression: true } });
+    expect(webgl).not.toHaveProperty('baseline.peer');
+  });
+  test('a paired interval reaching past the threshold, or none, clears nothing, whatever its median', () => {
+    const wide = applyBaseline(withPairs(paired(1.25, [1.1, 1.5]), paired(1.6, [1.5, 1.7])), baseline, 0.1, 'b', []);
+    expect(wide.baseline!.regressions).toContain('train-step/vae@tensorflow');
+    const none = applyBaseline(withPairs(paired(1.25, null), paired(1.6, [1.5, 1.7])), baseline, 0.1, 'b', []);
+    expect(none.baseline!.regressions).toContain('train-step/vae@tensorflow');
+  });
   test('without the peer in both runs the timing alone decides', () => {
     const noPeer = applyBaseline(sampleReport([completedTask('train-step/vae', 'tensorflow', 130)]), baseline, 0.1, 'b', []);
     expect(noPeer.baseline!.regressions).toEqual(['train-step/vae@tensorflow']);
   });
   test('the baseline file keeps each task’s ratio to PyTorch', () => {
-    expect(reportToBaseline(report).tasks.map((t) => t.peerRatio)).toEqual([1.25, 1.6]);
+    expect(reportToBaseline(report).tasks.map((t) => t.peerRatio)).toEqual([1.25, 1.6, 1.2]);
     expect(reportToBaseline(sampleReport()).tasks.every((t) => !('peerRatio' in t))).toBe(true);
   });
 });

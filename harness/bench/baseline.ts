@@ -12,7 +12,9 @@ import { resolve } from 'node:path';
 import { writeJsonAtomically } from '../../models/atomic-write';
 import { BENCH_DEFAULTS } from './defaults';
 import { SchemaVersionError, validateBaseline } from './schema';
-import { BASELINE_SCHEMA, type BaselineComparison, type BaselineFile, type BenchReport, type LatencyStats } from './types';
+import { BASELINE_SCHEMA, type BaselineComparison, type BaselineFile, type BenchReport, type CompletedTask, type LatencyStats } from './types';
+
+type BaselineTask = BaselineFile['tasks'][number];
 
 export interface Interval {
   low: number;
@@ -41,7 +43,22 @@ export function compareLatency(current: Pick<LatencyStats, 'mean' | 'rme'>, base
   };
 }
 
-/** The baseline view of a report: completed tasks only, latency only, each with its commit and date. */
+/** What a task ran on, as far as it decides its speed: the device (threads included) and, natively, libtensorflow. */
+function taskSetup(t: CompletedTask, report: BenchReport): Pick<BaselineTask, 'device' | 'libtensorflow'> {
+  const { libtensorflow } = report.environment;
+  return { device: t.device, ...(t.backend === 'tensorflow' && libtensorflow ? { libtensorflow } : {}) };
+}
+
+/** How the setup of `t` differs from the baseline task's, or undefined; fields the baseline lacks are not checked. */
+export function setupDifference(t: CompletedTask, base: BaselineTask, report: BenchReport): string | undefined {
+  const now = taskSetup(t, report);
+  const differences = (['device', 'libtensorflow'] as const)
+    .filter((key) => base[key] !== undefined && base[key] !== now[key])
+    .map((key) => `${key} '${now[key] ?? 'none'}', baseline '${base[key]}'`);
+  return differences.length ? `${t.id}: ${differences.join('; ')}` : undefined;
+}
+
+/** The baseline view of a report: completed tasks only, latency only, each with its commit, date and setup. */
 export function reportToBaseline(report: BenchReport): BaselineFile {
   const { commit } = report.environment;
   return {
@@ -51,7 +68,9 @@ export function reportToBaseline(report: BenchReport): BaselineFile {
     cpuModel: report.environment.cpuModel,
     cpus: report.environment.cpus,
     tasks: report.tasks.flatMap((t) =>
-      t.status === 'completed' ? [{ id: t.id, latency: t.latency, commit, createdAt: report.createdAt, ...(t.peerRatio === null ? {} : { peerRatio: t.peerRatio }) }] : [],
+      t.status === 'completed'
+        ? [{ id: t.id, latency: t.latency, commit, createdAt: report.createdAt, ...(t.peerRatio === null ? {} : { peerRatio: t.peerRatio }), ...taskSetup(t, report) }]
+        : [],
     ),
   };
 }
@@ -72,23 +91,37 @@ export function mergeBaseline(previous: BaselineFile | undefined, report: BenchR
 }
 
 /**
- * Fills `baseline` on every completed task that the baseline knows; lists the ids flagged as
- * regressions, and the baseline tasks among `selectedIds` (what the run set out to time) that it
- * did not complete. A training step whose ratio to the PyTorch peer is known in both runs stays
- * flagged only if that ratio grew beyond the threshold too: slower hardware slows PyTorch alike.
- * Pure: returns a new report.
+ * A native training step's flag, seen through its paired ratio to PyTorch: slower hardware slows
+ * PyTorch alike. Cleared only when this run's interval of that ratio, over the baseline's ratio,
+ * stays within the threshold (an interval the paired ratio lacks clears nothing).
+ */
+function peerView(t: CompletedTask, base: BaselineTask, report: BenchReport, threshold: number): BaselineComparison['peer'] {
+  if (t.backend !== 'tensorflow' || t.group !== 'train-step' || base.peerRatio === undefined || report.peer.status !== 'completed') return undefined;
+  const paired = report.peer.tasks.find((p) => p.model === t.model)?.paired;
+  if (!paired || t.peerRatio === null) return undefined;
+  const upper = paired.interval ? paired.interval[1] / base.peerRatio : Infinity;
+  return { ratio: paired.ratio / base.peerRatio, regression: upper > 1 + threshold };
+}
+
+/**
+ * Fills `baseline` on every completed task that the baseline knows and that ran on the same
+ * setup (others are listed as incomparable); lists the ids flagged as regressions, and the
+ * baseline tasks among `selectedIds` (what the run set out to time) that it did not complete. A
+ * native training step's flag may be cleared by its paired ratio to PyTorch (`peerView`). Pure:
+ * returns a new report.
  */
 export function applyBaseline(report: BenchReport, baseline: BaselineFile, threshold: number, path: string, selectedIds: readonly string[]): BenchReport {
   const known = new Map(baseline.tasks.map((t) => [t.id, t]));
+  const incomparable: string[] = [];
   const tasks = report.tasks.map((t) => {
     if (t.status !== 'completed') return t;
     const base = known.get(t.id);
-    if (!base) return { ...t, baseline: null };
+    const difference = base && setupDifference(t, base, report);
+    if (difference) incomparable.push(difference);
+    if (!base || difference) return { ...t, baseline: null };
     const comparison = compareLatency(t.latency, base.latency, threshold);
-    if (t.peerRatio === null || base.peerRatio === undefined) return { ...t, baseline: comparison };
-    const ratio = t.peerRatio / base.peerRatio;
-    const peer = { ratio, regression: ratio > 1 + threshold };
-    return { ...t, baseline: { ...comparison, regression: comparison.regression && peer.regression, peer } };
+    const peer = peerView(t, base, report, threshold);
+    return { ...t, baseline: peer ? { ...comparison, regression: comparison.regression && peer.regression, peer } : comparison };
   });
   const regressions = tasks.flatMap((t) => (t.status === 'completed' && t.baseline?.regression ? [t.id] : []));
   const completed = new Set(tasks.flatMap((t) => (t.status === 'completed' ? [t.id] : [])));
@@ -97,7 +130,7 @@ export function applyBaseline(report: BenchReport, baseline: BaselineFile, thres
   return {
     ...report,
     settings: { ...report.settings, threshold },
-    baseline: { path, createdAt: baseline.createdAt, commit: baseline.commit, regressions, notCompared },
+    baseline: { path, createdAt: baseline.createdAt, commit: baseline.commit, regressions, notCompared, incomparable },
     tasks,
   };
 }

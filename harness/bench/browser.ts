@@ -6,7 +6,7 @@
  * GPU, Chromium runs both on SwiftShader on the CPU, and the device label says so ('software
  * rendering').
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -65,9 +65,11 @@ function serve(files: Record<string, { type: string; body: string | Buffer }>): 
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+const isSoftwareRenderer = (renderer: string) => /swiftshader|llvmpipe|software/i.test(renderer);
+
 /** 'SwiftShader (software rendering): <renderer>' without a GPU, else the renderer string. */
 export function rendererLabel(renderer: string): string {
-  return /swiftshader|llvmpipe|software/i.test(renderer) ? `SwiftShader (software rendering): ${renderer}` : renderer;
+  return isSoftwareRenderer(renderer) ? `SwiftShader (software rendering): ${renderer}` : renderer;
 }
 
 function withGuard<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
@@ -76,14 +78,23 @@ function withGuard<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Times `backend`'s tasks in Chromium. Playwright or Chromium absent, or a backend the browser
+ * does not start, skips them; anything else that stops the run before the tasks (the page bundle,
+ * Chromium crashing at launch, the page's init throwing) fails them.
+ */
 export async function runBrowserBackend(
   backend: Extract<BenchBackend, 'webgl' | 'webgpu'>,
   ctx: TaskContext,
-  o: { only: string[]; peak: PeakInfo; timing: TimingOptions },
+  o: { only: string[]; peak: PeakInfo; timing: TimingOptions; chromiumPath?: string },
 ): Promise<{ rows: BenchTask[]; failed: string[] }> {
   const defs = tasksFor(backend, ctx, o.only);
-  const skipAll = (device: string, reason: string) => ({ rows: defs.map((d) => skippedRow(d, { backend, device, peak: o.peak }, reason)), failed: [] });
+  const rowsOf = (device: string, reason: string) => defs.map((d) => skippedRow(d, { backend, device, peak: o.peak }, reason));
+  const skipAll = (device: string, reason: string) => ({ rows: rowsOf(device, reason), failed: [] });
+  const failAll = (device: string, reason: string) => ({ rows: rowsOf(device, reason), failed: defs.map((d) => taskId(d.name, backend)) });
   if (defs.length === 0) return { rows: [], failed: [] };
+  const chromium = o.chromiumPath ?? CHROMIUM_PATH;
+  if (!existsSync(chromium)) return skipAll('browser', `no Chromium at ${chromium} (\`apt-get install chromium\`, or set $CHROMIUM_PATH)`);
   let playwright: typeof import('playwright');
   try {
     playwright = await import('playwright');
@@ -103,7 +114,7 @@ export async function runBrowserBackend(
       '/tf-backend-webgpu.min.js': { type: 'text/javascript', body: readFileSync(require.resolve('@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js')) },
       '/bench.js': { type: 'text/javascript', body: page },
     });
-    browser = await playwright.chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS[backend] });
+    browser = await playwright.chromium.launch({ executablePath: chromium, headless: true, args: CHROMIUM_ARGS[backend] });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     /** Page errors of the current tab only, so a failure never quotes an earlier task's. */
     const errors: string[] = [];
@@ -123,7 +134,8 @@ export async function runBrowserBackend(
     const { info } = spare;
     const device = rendererLabel(info.renderer);
     if (!info.ok) return skipAll(device, info.reason ?? 'backend unavailable');
-    const rowCtx: RowContext = { backend, device, peak: o.peak };
+    // The CPU's peak describes software rendering only; a hardware GPU's is unknown here.
+    const rowCtx: RowContext = { backend, device, peak: isSoftwareRenderer(device) ? o.peak : null };
     const rows: BenchTask[] = [];
     const failed: string[] = [];
     const timedOut = new Map<string, string>();
@@ -173,7 +185,7 @@ export async function runBrowserBackend(
     }
     return { rows, failed };
   } catch (error) {
-    return skipAll('browser', `${browser ? 'Chromium failed' : 'could not start the page in Chromium'}: ${(error as Error).message.split('\n')[0]}`);
+    return failAll('browser', `failed: ${browser ? 'Chromium failed' : 'could not start the page in Chromium'}: ${(error as Error).message.split('\n')[0]}`);
   } finally {
     await browser?.close().catch(() => undefined);
     server?.close();

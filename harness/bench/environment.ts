@@ -1,6 +1,6 @@
 /** Labels of where a run happened: commit, CPU, threads, library versions, load. */
 import * as tf from '@tensorflow/tfjs';
-import { availableParallelism, loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { BackendInfo } from '../../models/backend';
 import { gitCommit } from '../../models/environment';
 import { BENCH_DEFAULTS } from './defaults';
@@ -13,7 +13,7 @@ export function benchEnvironment(backends: Partial<Record<BenchBackend, BackendL
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     cpuModel: readCpuInfo().model,
-    cpus: availableParallelism(),
+    cpus: cpus().length,
     loadAverage: loadavg()[0] ?? 0,
     tfjs: tf.version_core,
     libtensorflow: native?.libtensorflow ?? null,

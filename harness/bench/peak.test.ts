@@ -1,4 +1,10 @@
-import { computePeak, isaFromFlags, parseCpuinfo } from './peak';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computePeak, cpufreqMhz, isaFromFlags, parseCpuinfo, readCpuInfo } from './peak';
+
+const scratch = mkdtempSync(join(tmpdir(), 'peak-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const CPUINFO = `processor\t: 0
 model name\t: AMD EPYC 7B13
@@ -31,6 +37,17 @@ describe('peak FP32', () => {
     expect(p.gflops).toBeCloseTo(2 * 2.45 * 32);
     expect(p).toMatchObject({ cores: 2, flopsPerCycle: 32, isa: 'avx2-fma', source: 'detected' });
     expect(p.formula).toBe('peak = 2 cores × 2.450 GHz × 32 FLOP/cycle (AVX2+FMA: 2 FMA units × 8 FP32 lanes × 2) = 156.8 GFLOP/s FP32');
+  });
+  test('the clock: cpufreq’s base frequency, else its maximum (kHz), not the current `cpu MHz` that scaling lowers; none without cpufreq', () => {
+    const dir = mkdtempSync(join(scratch, 'cpufreq-'));
+    expect(cpufreqMhz(dir)).toBeNull();
+    writeFileSync(join(dir, 'cpuinfo_max_freq'), '3500000\n');
+    expect(cpufreqMhz(dir)).toEqual({ mhz: 3500, source: 'cpufreq cpuinfo_max_freq' });
+    writeFileSync(join(dir, 'base_frequency'), '2100000\n');
+    expect(cpufreqMhz(dir)).toEqual({ mhz: 2100, source: 'cpufreq base_frequency' });
+    const info = readCpuInfo(dir);
+    expect(info).toMatchObject({ mhz: 2100, clockSource: 'cpufreq base_frequency' });
+    expect(computePeak({ ...parseCpuinfo(CPUINFO), mhz: 2100, clockSource: 'cpufreq base_frequency' }, 2, {}).formula).toContain('× 2.100 GHz (cpufreq base_frequency) ×');
   });
   test('environment overrides: the whole figure, or single factors', () => {
     expect(computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_PEAK_GFLOPS: '100' })).toMatchObject({ gflops: 100, source: 'env' });

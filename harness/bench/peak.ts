@@ -9,14 +9,17 @@
  *   SSE2:               1 mul + 1 add unit × 4 lanes              =  8
  *   NEON (asimd):       2 units ×  4 lanes × 2                    = 16
  * Chips with one 512-bit unit (some Xeon Silver/Bronze, Zen 4's double-pumped AVX-512) reach half
- * the AVX-512 figure; set BENCH_FLOPS_PER_CYCLE there. GHz is the `cpu MHz` the kernel reports
- * (the nominal clock on VMs; turbo can exceed it). Cores are logical CPUs: with SMT two
+ * the AVX-512 figure; set BENCH_FLOPS_PER_CYCLE there. GHz is cpufreq's nominal clock where the
+ * kernel has cpufreq (`base_frequency`, else `cpuinfo_max_freq`): /proc/cpuinfo's `cpu MHz` is
+ * then the current clock, which frequency scaling lowers when idle. Without cpufreq (most VMs) it
+ * is `cpu MHz`, the nominal clock there; turbo can exceed it. Cores are logical CPUs: with SMT two
  * hyperthreads share one core's FMA units, so set BENCH_PEAK_GFLOPS on SMT hosts.
  *
  * Overrides (environment): BENCH_PEAK_GFLOPS (the whole figure), else BENCH_FLOPS_PER_CYCLE and
  * BENCH_CPU_GHZ replace the detected factors.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism, cpus } from 'node:os';
 import { BENCH_DEFAULTS } from './defaults';
 import type { PeakInfo } from './types';
@@ -41,7 +44,24 @@ export interface CpuInfo {
   model: string;
   processors: number;
   mhz: number | null;
+  /** Where `mhz` came from, when not /proc/cpuinfo's `cpu MHz` (e.g. a cpufreq file). */
+  clockSource?: string;
   flags: string[];
+}
+
+const CPUFREQ_DIR = '/sys/devices/system/cpu/cpu0/cpufreq';
+
+/** cpufreq's nominal clock of the first CPU in MHz (its files hold kHz), or null where there is none. */
+export function cpufreqMhz(dir = CPUFREQ_DIR): { mhz: number; source: string } | null {
+  for (const file of ['base_frequency', 'cpuinfo_max_freq']) {
+    try {
+      const khz = Number(readFileSync(join(dir, file), 'utf8').trim());
+      if (Number.isFinite(khz) && khz > 0) return { mhz: khz / 1000, source: `cpufreq ${file}` };
+    } catch {
+      // absent: try the next, then /proc/cpuinfo
+    }
+  }
+  return null;
 }
 
 /** Parses the parts of /proc/cpuinfo the peak needs (x86 `flags`, ARM `Features`). */
@@ -89,7 +109,7 @@ export function computePeak(info: CpuInfo, cores: number, env: Record<string, st
     };
   }
   const why = perCycleOverride !== undefined ? `from $${names.flopsPerCycle}` : isa.why;
-  const clock = ghzOverride !== undefined ? `${ghz} GHz (from $${names.ghz})` : `${ghz.toFixed(3)} GHz`;
+  const clock = ghzOverride !== undefined ? `${ghz} GHz (from $${names.ghz})` : `${ghz.toFixed(3)} GHz${info.clockSource ? ` (${info.clockSource})` : ''}`;
   const gflops = cores * ghz * flopsPerCycle;
   return {
     gflops, cores, ghz, flopsPerCycle, isa: isa.isa, source,
@@ -97,15 +117,17 @@ export function computePeak(info: CpuInfo, cores: number, env: Record<string, st
   };
 }
 
-/** /proc/cpuinfo, with the clock from os.cpus() where it has none (most ARM64 kernels). */
-export function readCpuInfo(): CpuInfo {
+/** /proc/cpuinfo, the clock from cpufreq where there is one, else from cpuinfo, else from os.cpus() (most ARM64 kernels). */
+export function readCpuInfo(cpufreqDir = CPUFREQ_DIR): CpuInfo {
   const first = cpus()[0];
   const speed = first?.speed && first.speed > 0 ? first.speed : null;
+  const nominal = cpufreqMhz(cpufreqDir);
+  const clock = (mhz: number | null) => (nominal ? { mhz: nominal.mhz, clockSource: nominal.source } : { mhz: mhz ?? speed });
   try {
     const info = parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8'));
-    return { ...info, mhz: info.mhz ?? speed };
+    return { ...info, ...clock(info.mhz) };
   } catch {
-    return { model: first?.model ?? 'unknown CPU', processors: cpus().length, mhz: speed, flags: [] };
+    return { model: first?.model ?? 'unknown CPU', processors: cpus().length, ...clock(null), flags: [] };
   }
 }
 

@@ -24,8 +24,8 @@ export function applyPeer(tasks: readonly BenchTask[], peer: PeerSummary): Bench
 
 /**
  * What fails the run (exit 1) and stops --save-baseline: leaks, failed tasks, a --save-baseline
- * with nothing to save and, with --check, regressions, baseline tasks this run did not time, and a
- * run that compared nothing. Pure.
+ * with nothing to save and, with --check, regressions, baseline tasks this run did not time or
+ * timed on another setup, and a run that compared nothing. Pure.
  */
 export function runProblems(
   report: BenchReport,
@@ -35,11 +35,13 @@ export function runProblems(
   const leaks = completed.filter((t) => t.tensors.growth > 0).map((t) => t.id);
   const regressions = report.baseline?.regressions ?? [];
   const notCompared = report.baseline?.notCompared ?? [];
+  const incomparable = report.baseline?.incomparable ?? [];
   const problems = [
     leaks.length && `tensor count grew across iterations in ${leaks.join(', ')}`,
     o.failed.length && `tasks failed: ${o.failed.join(', ')}`,
     o.check && regressions.length && `regressions beyond ${percent(o.threshold)}: ${regressions.join(', ')}`,
     o.check && notCompared.length && `baseline tasks not compared (skipped or failed in this run): ${notCompared.join(', ')}`,
+    o.check && incomparable.length && `tasks not compared, timed on another setup than the baseline's (save a baseline for this setup with --save-baseline --baseline <file>): ${incomparable.join(' | ')}`,
     o.check && !completed.some((t) => t.baseline) && `--check compared nothing: no task of this run completed with an entry in ${o.baselinePath}`,
     o.saveBaseline && completed.length === 0 && '--save-baseline: no task completed, so there is nothing to save',
   ];
@@ -167,6 +169,7 @@ export function formatReport(report: BenchReport, notes: readonly string[] = [])
       (r.length ? `REGRESSIONS: ${r.join(', ')}` : 'no regression'));
     const missing = report.baseline.notCompared ?? [];
     if (missing.length) out.push(`baseline: NOT COMPARED (selected, in the baseline, not completed in this run): ${missing.join(', ')}`);
+    for (const difference of report.baseline.incomparable ?? []) out.push(`baseline: NOT COMPARED (another setup): ${difference}`);
   }
   const leaks = report.tasks.filter((t): t is CompletedTask => t.status === 'completed' && t.tensors.growth > 0);
   const completed = report.tasks.filter((t) => t.status === 'completed').length;

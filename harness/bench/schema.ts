@@ -197,6 +197,7 @@ export function validateBenchReport(doc: unknown, source = 'bench.json'): BenchR
     string(o.path, `${p}.path`);
     array(o.regressions, `${p}.regressions`).forEach((id, i) => string(id, `${p}.regressions[${i}]`));
     if (o.notCompared !== undefined) array(o.notCompared, `${p}.notCompared`).forEach((id, i) => string(id, `${p}.notCompared[${i}]`));
+    if (o.incomparable !== undefined) array(o.incomparable, `${p}.incomparable`).forEach((s, i) => string(s, `${p}.incomparable[${i}]`));
   })(r.baseline, `${source}.baseline`);
   array(r.goals, `${source}.goals`).forEach((g, i) => {
     const o = object(g, `${source}.goals[${i}]`);
@@ -229,6 +230,7 @@ export function validateBaseline(doc: unknown, source = 'baseline.json'): Baseli
     if (o.commit !== undefined) string(o.commit, `${source}.tasks[${i}].commit`);
     if (o.createdAt !== undefined) string(o.createdAt, `${source}.tasks[${i}].createdAt`);
     if (o.peerRatio !== undefined) positive(o.peerRatio, `${source}.tasks[${i}].peerRatio`);
+    for (const key of ['device', 'libtensorflow'] as const) if (o[key] !== undefined) string(o[key], `${source}.tasks[${i}].${key}`);
   });
   uniqueIds(tasks, `${source}.tasks`);
   return b as unknown as BaselineFile;

@@ -1,4 +1,4 @@
-import { medianInterval } from './stats';
+import { medianInterval, tCritical95 } from './stats';
 
 /** 1 … n, shuffled: the interval's ends are then the ranks themselves. */
 const ranks = (n: number) => Array.from({ length: n }, (_, i) => ((i * 7) % n) + 1);
@@ -21,4 +21,11 @@ describe('medianInterval (sign test)', () => {
     expect(medianInterval(ranks(5))).toBeNull();
     expect(medianInterval([])).toBeNull();
   });
+});
+
+test.each([
+  // Exact two-sided 95 % quantiles of Student's t.
+  [30, 2.042], [31, 2.040], [40, 2.021], [60, 2.000], [120, 1.980], [1000, 1.962],
+])('t critical value at %i degrees of freedom: %d', (df, exact) => {
+  expect(Math.abs(tCritical95(df) - exact)).toBeLessThan(0.001);
 });

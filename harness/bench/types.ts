@@ -80,9 +80,10 @@ export interface BaselineComparison {
    */
   rerun?: { mean: number; rme: number; ratio: number; regression: boolean };
   /**
-   * When this run and the baseline both timed the PyTorch peer on the step: (this run's ratio to
-   * PyTorch) / (the baseline's). The same work on the same machine in the same run, so drift of the
-   * machine cancels; a flag stands only if this is beyond the threshold too.
+   * A native training step whose paired ratio to PyTorch this run and the baseline both have: (this
+   * run's ratio) / (the baseline's). The same work on the same machine in the same run, so drift of
+   * the machine cancels. `regression` is false, and clears the flag, only when the upper end of this
+   * run's 95 % interval of the ratio, over the baseline's ratio, is within the threshold.
    */
   peer?: { ratio: number; regression: boolean };
 }
@@ -176,7 +177,7 @@ export interface BenchEnvironment {
   platform: string;
   /** CPU model from /proc/cpuinfo (or os.cpus()). */
   cpuModel: string;
-  /** Logical CPUs the process can use. */
+  /** Logical CPUs of the machine (os.cpus()); the threads each backend used are in `backends` and each task's `device`. */
   cpus: number;
   /** 1-minute load average when the run started: a high one means disturbed timings. */
   loadAverage: number;
@@ -252,6 +253,8 @@ export interface BenchReport {
     regressions: string[];
     /** Baseline tasks this run selected (backends, --only) but did not complete, so not compared (absent before this field was added). */
     notCompared?: string[];
+    /** `<id>: <difference>` for tasks this run completed on another setup than the baseline's (threads, device, libtensorflow), so not compared. */
+    incomparable?: string[];
   } | null;
   goals: GoalResult[];
   tasks: BenchTask[];
@@ -264,6 +267,10 @@ export interface BaselineFile {
   commit: string;
   cpuModel: string;
   cpus: number;
-  /** `commit` and `createdAt` per task: a save replaces only the tasks its run completed. */
-  tasks: { id: string; latency: LatencyStats; commit?: string; createdAt?: string; peerRatio?: number }[];
+  /**
+   * `commit` and `createdAt` per task: a save replaces only the tasks its run completed. `device`
+   * (threads included) and, on `tensorflow`, `libtensorflow`: a task timed on another setup is not
+   * compared (absent in baselines saved before these fields: not checked).
+   */
+  tasks: { id: string; latency: LatencyStats; commit?: string; createdAt?: string; peerRatio?: number; device?: string; libtensorflow?: string }[];
 }

@@ -1,11 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { matchesUnder, readCompared, recordCompared } from './compared';
 import type { UsageRecord } from './usage';
 
-const root = mkdtempSync(join(tmpdir(), 'compared-'));
+const scratch = mkdtempSync(join(tmpdir(), 'compared-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const root = mkdtempSync(join(scratch, 'compared-'));
 const matched = (path: string, sha256: string, at = 't'): UsageRecord => ({ kind: 'matched', path, sha256, at });
 
 test('a run records the content each golden last matched with; uses that did not match and files elsewhere are not matches', () => {
@@ -33,7 +36,7 @@ test('recordCompared merges into reports/golden-failures/compared.json; an unrea
 });
 
 test('a run finishing while another merges waits for it and keeps its matches; a run without matches writes nothing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'compared-lock-'));
+  const dir = mkdtempSync(join(scratch, 'compared-lock-'));
   const record = join(dir, 'reports', 'golden-failures', 'compared.json');
   await recordCompared(dir, [{ kind: 'golden', path: join(dir, 'snapshots', 'a', 'one.png'), testPath: 'x.test.ts' }]);
   expect(existsSync(join(dir, 'reports'))).toBe(false);

@@ -55,7 +55,8 @@ export function benchToData(report: BenchReport): BenchData {
   const baseline = report.baseline
     ? `${report.baseline.path} (${report.baseline.createdAt}, commit ${report.baseline.commit}); ratio = mean / baseline mean` +
       (report.baseline.regressions.length ? `; regressions: ${report.baseline.regressions.join(', ')}` : '; no regression') +
-      (report.baseline.notCompared?.length ? `; not compared (not completed in this run): ${report.baseline.notCompared.join(', ')}` : '')
+      (report.baseline.notCompared?.length ? `; not compared (not completed in this run): ${report.baseline.notCompared.join(', ')}` : '') +
+      (report.baseline.incomparable?.length ? `; not compared (another setup): ${report.baseline.incomparable.join(' | ')}` : '')
     : 'not compared (run `npm run bench -- --compare`)';
   return {
     provenance,
