@@ -19,7 +19,11 @@ export interface WganGpConfig {
 /** Radford et al. 2016: Adam 2e-4, β1 0.5; one D step then one G step. */
 export const REFERENCE_DCGAN: DcganConfig = { latentDim: 100, learningRate: 2e-4, beta1: 0.5 };
 
-/** Gulrajani et al. 2017, Algorithm 1: λ = 10, n_critic = 5, Adam 1e-4, β = (0.5, 0.9). */
+/**
+ * Gulrajani et al. 2017: λ = 10, n_critic = 5 and Adam 1e-4 as in Algorithm 1; β = (0.5, 0.9) as in
+ * the authors' MNIST script (gan_mnist.py in igul222/improved_wgan_training), where Algorithm 1
+ * lists β1 = 0.
+ */
 export const REFERENCE_WGAN_GP: WganGpConfig = {
   latentDim: 100, learningRate: 1e-4, beta1: 0.5, beta2: 0.9, gradientPenalty: 10, nCritic: 5,
 };
