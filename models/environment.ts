@@ -7,6 +7,8 @@ export interface RunEnvironment {
   backendDescription: string;
   tfjs: string;
   libtensorflow?: string;
+  /** The backend's threads (absent in manifests written before it was recorded). */
+  threads?: number;
   node: string;
   commit: string;
   platform: string;
@@ -34,6 +36,7 @@ export function runEnvironment(info: BackendInfo): RunEnvironment {
     backendDescription: info.description,
     tfjs: info.tfjs,
     libtensorflow: info.libtensorflow,
+    threads: info.threads,
     node: process.version,
     commit: gitCommit(),
     platform: `${process.platform}-${process.arch}`,

@@ -9,7 +9,7 @@ import { batchesPerStep, createTrainable, loadGenerative } from './registry';
 import { normalTensor } from './seed';
 import { readLosses } from './step-losses';
 import { syntheticShoes, trainableHash, weightsHash } from './testing';
-import { imagesPerStep, resumeMismatch, train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
+import { imagesPerStep, resumeMismatch, setupChanges, train, validateTrainOptions, TrainingDivergedError, LOG_FILE } from './train';
 import { MODEL_KINDS, type GenerativeModel, type ModelKind } from './types';
 
 let backend: BackendInfo;
@@ -114,6 +114,21 @@ test('--resume refuses a run whose seed, config, batch, classes or backend diffe
   expect(resumeMismatch('d', saved, { ...saved, backend: 'cpu' })).toBe('--resume: the run in d differs: backend "tensorflow" there, "cpu" asked');
 });
 
+test('--resume on another setup warns that the weights will not be bit-identical, naming what changed', async () => {
+  const now = { backend: 'tensorflow', backendDescription: 'd', tfjs: '4.22.0', libtensorflow: '2.9.1', threads: 2, node: 'v20', commit: 'c', platform: 'linux-x64' };
+  expect(setupChanges(now, now)).toEqual([]);
+  expect(setupChanges({ ...now, threads: 1, libtensorflow: '2.20.0', commit: 'other' }, now)).toEqual(['libtensorflow "2.20.0" there, "2.9.1" here', 'threads 1 there, 2 here']);
+  expect(setupChanges({ ...now, threads: undefined }, now)).toEqual([]); // not recorded: not compared
+  const dir = tempDir();
+  await run('vae', dir, 1);
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  writeFileSync(manifestPath, JSON.stringify({ ...manifest, environment: { ...manifest.environment, threads: 99 } }));
+  const notes: string[] = [];
+  await run('vae', dir, 2, { resume: true, onNote: (n: string) => notes.push(n) });
+  expect(notes).toEqual([expect.stringMatching(/^--resume: .* was trained on another setup \(threads 99 there, \d+ here\): the weights will not be bit-identical/)]);
+});
+
 test('--resume checks the step log it continues, naming the file and line', async () => {
   const dir = tempDir();
   await run('vae', dir, 2);
@@ -121,6 +136,8 @@ test('--resume checks the step log it continues, naming the file and line', asyn
   const lines = readFileSync(log, 'utf8').trim().split('\n');
   writeFileSync(log, `${lines[0]}\n{"step": 1, "loss"\n`);
   await expect(run('vae', dir, 3, { resume: true })).rejects.toThrow(`${log}:2: expected a JSON step record, found "{\\"step\\": 1, \\"loss\\""`);
+  writeFileSync(log, `${lines[0]}\nnull\n`);
+  await expect(run('vae', dir, 3, { resume: true })).rejects.toThrow(`${log}:2: expected a step record with an integer "step", found "null"`);
   writeFileSync(log, `${lines[0]}\n`);
   await expect(run('vae', dir, 3, { resume: true })).rejects.toThrow(/--resume: .*log\.jsonl: expected records of steps 0–1 in order, found 1 records/);
   writeFileSync(log, `${lines[1]}\n${lines[0]}\n`);

@@ -39,6 +39,8 @@ export interface TrainOptions extends ModelOptions {
   /** A quality signal on a fixed batch (lower is better), e.g. a Fréchet distance. */
   quality?: (model: GenerativeModel) => number;
   onStep?: (record: StepRecord) => void;
+  /** Warnings that do not stop the run (default: console.warn). */
+  onNote?: (text: string) => void;
 }
 
 export interface StepRecord extends StepLosses {
@@ -103,6 +105,17 @@ export function resumeMismatch(dir: string, saved: RunIdentity, wanted: RunIdent
   return differences.length ? `--resume: the run in ${dir} differs: ${differences.join('; ')}` : undefined;
 }
 
+/**
+ * What a resumed run changes in the setup that can move the last bits of a step (reductions split
+ * by thread, kernels of another version): `key <there> there, <here> here`. Keys the checkpoint
+ * did not record are not compared.
+ */
+export function setupChanges(saved: Partial<RunEnvironment> | undefined, now: RunEnvironment): string[] {
+  return (['tfjs', 'libtensorflow', 'threads', 'platform'] as const)
+    .filter((key) => saved?.[key] !== undefined && saved[key] !== now[key])
+    .map((key) => `${key} ${JSON.stringify(saved![key])} there, ${JSON.stringify(now[key] ?? null)} here`);
+}
+
 function firstNonFinite(losses: StepLosses): string | undefined {
   return Object.entries(losses).find(([, v]) => !Number.isFinite(v))?.[0];
 }
@@ -123,11 +136,17 @@ function readLog(outDir: string, upToStep: number): StepRecord[] {
   if (!existsSync(path)) throw new Error(`--resume: expected the step log ${path} beside the checkpoint, found none`);
   const records = readFileSync(path, 'utf8').split('\n').flatMap((line, i) => {
     if (!line.trim()) return [];
+    const found = `found ${JSON.stringify(line.slice(0, 60))}`;
+    let record: unknown;
     try {
-      return [JSON.parse(line) as StepRecord];
+      record = JSON.parse(line);
     } catch (error) {
-      throw new Error(`--resume: ${path}:${i + 1}: expected a JSON step record, found ${JSON.stringify(line.slice(0, 60))} (${(error as Error).message})`);
+      throw new Error(`--resume: ${path}:${i + 1}: expected a JSON step record, ${found} (${(error as Error).message})`);
     }
+    if (typeof record !== 'object' || record === null || !Number.isSafeInteger((record as StepRecord).step)) {
+      throw new Error(`--resume: ${path}:${i + 1}: expected a step record with an integer "step", ${found}`);
+    }
+    return [record as StepRecord];
   });
   const log = records.filter((r) => r.step < upToStep);
   const gap = log.findIndex((r, i) => r.step !== i);
@@ -177,6 +196,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const saved = { ...manifest, backend: manifest.environment?.backend };
     const mismatch = resumeMismatch(o.outDir, saved, { kind: o.kind, seed: o.seed, config: referenceConfig(o.kind, o), batchSize: o.batchSize, classes: o.data.classes, backend: environment.backend });
     if (mismatch) throw new Error(mismatch);
+    const changes = setupChanges(manifest.environment, environment);
+    if (changes.length) (o.onNote ?? console.warn)(`--resume: ${o.outDir} was trained on another setup (${changes.join('; ')}): the weights will not be bit-identical to an uninterrupted run's; the manifest's runs record each setup`);
     if (!Number.isSafeInteger(manifest.step) || (manifest.step as number) < 0) throw new Error(`--resume: ${o.outDir}/${MANIFEST_FILE}: expected the step reached as an integer ≥ 0, found ${JSON.stringify(manifest.step)}`);
     start = manifest.step as number;
     if (start >= o.steps) throw new RangeError(`--steps: the checkpoint in ${o.outDir} is at step ${start}; expected more steps than that, found ${o.steps}`);
