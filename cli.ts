@@ -49,7 +49,8 @@ export function parseClasses(value: string): number[] {
   } catch (error) {
     throw new InvalidArgumentError(`--classes: ${(error as Error).message.replace(/^classes: /, '')} (from '${value}')`);
   }
-  return classes;
+  // Images are selected in dataset order whatever the order given: 7,5 is the run 5,7 is.
+  return classes.sort((a, b) => a - b);
 }
 
 const backendOption = () =>

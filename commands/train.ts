@@ -118,6 +118,7 @@ async function asFloat16(model: LayersModel): Promise<LayersModel> {
 }
 
 export async function runClassifierTraining(o: { steps: number; seed: number; backend: BackendInfo; dataDir?: string }): Promise<void> {
+  assertCheckpointFolder(CLASSIFIER_DIR, 'train-classifier');
   const trainSet = loadShoes('train', CLASSIFIER_CLASSES, o.dataDir);
   const testSet = loadShoes('test', CLASSIFIER_CLASSES, o.dataDir);
   const bar = new SingleBar({ format: 'classifier [{bar}] {value}/{total} | loss {loss}' }, Presets.shades_classic);

@@ -239,3 +239,9 @@ test('a batch larger than the training data is refused naming --batch, for a WGA
   expect(imagesPerStep('vae', 64, data)).toBe(64);
   expect(() => imagesPerStep('wgan-gp', 64, data)).toThrow('--batch: a wgan-gp step takes 320 images (5 × 64), more than the 300 training images of classes 5,7');
 });
+
+test('a folder without a generative model’s config (the classifier’s) is refused, naming its manifest', async () => {
+  await expect(loadGenerative('vae', join(__dirname, 'checkpoints', 'classifier'))).rejects.toThrow(
+    /classifier\/manifest\.json: expected the vae model's config with an integer latentDim, found no config/,
+  );
+});

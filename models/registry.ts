@@ -1,6 +1,6 @@
 /** Builds, names and reloads models; the one place a new model kind is added. */
 import { join, resolve } from 'node:path';
-import { loadNetwork, readManifest } from './checkpoint';
+import { CheckpointError, loadNetwork, MANIFEST_FILE, readManifest } from './checkpoint';
 import { REFERENCE_DCGAN, REFERENCE_WGAN_GP } from './gan/config';
 import { createDcgan } from './gan/dcgan';
 import { generatorAsGenerative } from './gan/networks';
@@ -51,8 +51,11 @@ export function checkpointDir(kind: ModelKind): string {
 
 /** Loads the inference view of a checkpoint (committed ones by default). */
 export async function loadGenerative(kind: ModelKind, dir = checkpointDir(kind)): Promise<GenerativeModel> {
-  const manifest = readManifest<{ config: { latentDim: number } }>(dir);
-  const latentDim = manifest.config.latentDim;
-  if (kind === 'vae') return vaeGenerative(await loadNetwork(dir, 'encoder'), await loadNetwork(dir, 'decoder'), latentDim);
-  return generatorAsGenerative(kind, await loadNetwork(dir, 'generator'), latentDim);
+  const manifest = readManifest<{ config?: { latentDim?: unknown } }>(dir);
+  const latentDim = manifest.config?.latentDim;
+  if (!Number.isSafeInteger(latentDim) || (latentDim as number) < 1) {
+    throw new CheckpointError(`${join(dir, MANIFEST_FILE)}: expected the ${kind} model's config with an integer latentDim, found ${JSON.stringify(manifest.config)?.slice(0, 80) ?? 'no config'}`);
+  }
+  if (kind === 'vae') return vaeGenerative(await loadNetwork(dir, 'encoder'), await loadNetwork(dir, 'decoder'), latentDim as number);
+  return generatorAsGenerative(kind, await loadNetwork(dir, 'generator'), latentDim as number);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { program } from '../cli';
+import { parseClasses, program } from '../cli';
 import { sweepRunMismatch } from '../commands/alpha-sweep';
 import { removeStaleRenders } from '../commands/report';
 import { DEFAULT_CLASSES } from '../models/data/shoes';
@@ -25,6 +25,7 @@ test.each([
   [['train', '--model', 'vae', '--classes', '5,12'], /--classes: expected integers 0-9/],
   [['train', '--model', 'vae', '--classes', '5,,7'], /--classes: expected comma-separated integers 0-9, found '' \(in '5,,7'\)/],
   [['train', '--model', 'vae', '--classes', '0x5'], /--classes: expected comma-separated integers 0-9, found '0x5'/],
+  [['train', '--model', 'vae', '--classes', '5,7,5'], /--classes: expected each class once, found 5 twice \(from '5,7,5'\)/],
   [['train', '--model', 'vae', '--steps', '10', '--epochs', '2'], /option '--steps <n>' cannot be used with option '--epochs <n>'/],
   [['bench', '--threshold', '10'], /--threshold: expected a fraction between 0 and 1 \(0\.1 = 10 %\), found '10'/],
   [['bench', '--backends', ','], /--backends: expected at least one backend name, found ','/],
@@ -84,4 +85,9 @@ test("alpha-sweep --summary-only scores only the cached runs this sweep trains, 
 test('bench --baseline has no default: a plain run would be told that the --baseline it never gave is ignored', () => {
   const bench = program.commands.find((c) => c.name() === 'bench')!;
   expect(bench.options.find((o) => o.long === '--baseline')!.defaultValue).toBeUndefined();
+});
+
+test('--classes is a set: given in any order it names the same run', () => {
+  expect(parseClasses('7,5')).toEqual([5, 7]);
+  expect(parseClasses(' 9, 5,7')).toEqual([5, 7, 9]);
 });

@@ -28,6 +28,8 @@ export function validateClasses(classes: readonly number[]): void {
       throw new RangeError(`classes: expected integers 0-9 (${CLASS_NAMES.map((n, i) => `${i} ${n}`).join(', ')}), found ${c}`);
     }
   }
+  const twice = classes.find((c, i) => classes.indexOf(c) !== i);
+  if (twice !== undefined) throw new RangeError(`classes: expected each class once, found ${twice} twice`);
 }
 
 export function selectClasses(raw: { pixels: Uint8Array; labels: Uint8Array; count: number }, classes: readonly number[]): ImageSet {
