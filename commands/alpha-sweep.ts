@@ -117,6 +117,6 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
     ...logs,
     'summary.json': JSON.stringify(points, null, 2) + '\n',
     'sweep.json': JSON.stringify(record, null, 2) + '\n',
-  }, { what: 'the α sweep' });
+  }, { what: 'the α sweep', durable: true });
   console.log(`[alpha-sweep] step logs, summary.json and sweep.json (seed, settings, environment) in ${o.out}`);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { assertWritableFile, assertWritableFolder, interruptedFolderWrite, writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
 import { readManifest } from './checkpoint';
 
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'atomic-write-'));
@@ -96,4 +97,23 @@ test('a file where the folder should be is an error naming what the folder is fo
   expect(() => writeFolderAtomically(file, { 'a.txt': 'a' }, { what: 'the checkpoint', error: OwnError })).toThrow(OwnError);
   expect(() => writeFolderAtomically(file, { 'a.txt': 'a' }, { what: 'the checkpoint' })).toThrow(/expected a folder for the checkpoint, found a file/);
   expect(readFileSync(file, 'utf8')).toBe('x');
+});
+
+test('a durable folder write flushes each file and both folders before the old copy goes; a plain one flushes nothing', () => {
+  const fsyncs = jest.fn();
+  jest.isolateModules(() => {
+    jest.doMock('node:fs', () => {
+      const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
+      return { ...actual, fsyncSync: (fd: number) => (fsyncs(), actual.fsyncSync(fd)) };
+    });
+    const { writeFolderAtomically: write } = require('./atomic-write') as typeof import('./atomic-write');
+    const target = join(dir, 'checkpoint');
+    write(target, { 'a.json': '{}', 'b.bin': Buffer.from([1, 2]) }, { durable: true });
+    expect(fsyncs).toHaveBeenCalledTimes(4); // two files, the new folder, the folder holding it
+    fsyncs.mockClear();
+    write(target, { 'a.json': '{"x":1}' });
+    expect(fsyncs).not.toHaveBeenCalled();
+    expect(readdirSync(target)).toEqual(['a.json']);
+  });
+  jest.dontMock('node:fs');
 });

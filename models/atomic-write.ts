@@ -1,9 +1,11 @@
 /**
  * The project's one way to put files on disk: each is written beside its target under a temporary
  * name (`*.tmp`, git-ignored) and renamed into place, so neither a reader nor an interrupted run
- * ever sees a half-written file or folder. A failed write removes its temporary.
+ * ever sees a half-written file or folder. A failed write removes its temporary. That holds when
+ * the process dies; a crash of the machine can still lose data not yet flushed, so folder writes
+ * that replace something hard to remake (checkpoints, the α sweep) pass `durable`.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export type FileContent = Uint8Array | string;
@@ -13,6 +15,34 @@ export interface FolderOptions {
   what?: string;
   /** The error class to throw then (e.g. the caller's own). */
   error?: new (message: string) => Error;
+  /**
+   * Flush the files and folders to disk before the old copy is removed, so that a crash of the
+   * machine (not only of the process) cannot lose both: for checkpoints, not for regenerable output.
+   */
+  durable?: boolean;
+}
+
+function writeFileDurably(path: string, content: FileContent): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeFileSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (new names, renames) to disk; a no-op where folders cannot be opened (Windows). */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // best effort: the files themselves were flushed
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** `<pid>-<random>`: unique per write; a folder write's new and old copies share it. */
@@ -89,9 +119,12 @@ export function writeFolderAtomically(dir: string, files: Readonly<Record<string
   const old = besideTarget(dir, 'old.tmp', id);
   try {
     mkdirSync(tmp);
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
+    const write = o.durable ? writeFileDurably : writeFileSync;
+    for (const [name, content] of Object.entries(files)) write(join(tmp, name), content);
+    if (o.durable) syncFolder(tmp);
     if (existsSync(dir)) renameSync(dir, old);
     renameSync(tmp, dir);
+    if (o.durable) syncFolder(dirname(dir));
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
     if (existsSync(old) && !existsSync(dir)) renameSync(old, dir);

@@ -96,7 +96,7 @@ export async function saveCheckpoint(dir: string, content: CheckpointContent, op
   for (const [name, model] of Object.entries(content.networks)) Object.assign(files, await networkFiles(model, name, opts));
   for (const [name, optimizer] of Object.entries(content.optimizers ?? {})) Object.assign(files, await optimizerFiles(optimizer, name));
   files[MANIFEST_FILE] = JSON.stringify({ ...content.manifest, networks: Object.keys(content.networks) }, null, 2) + '\n';
-  writeFolderAtomically(dir, files, { what: 'the checkpoint', error: CheckpointError });
+  writeFolderAtomically(dir, files, { what: 'the checkpoint', error: CheckpointError, durable: true });
 }
 
 function readJson(path: string): any {
