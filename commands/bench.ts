@@ -5,8 +5,8 @@
  * flagged regression.
  */
 import { relative, resolve } from 'node:path';
-import { assertWritableFile } from '../models/atomic-write';
-import { useBackend, type BackendInfo, type BackendName } from '../models/backend';
+import { assertWritableFile, updateUnderLock } from '../models/atomic-write';
+import { intraOpThreads, useBackend, type BackendInfo, type BackendName } from '../models/backend';
 import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, busyBaselineRefusal, deviceLabel, loadWarning } from '../harness/bench/environment';
@@ -295,7 +295,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
     if (label) labels[backend] = label;
     if (backend === 'tensorflow' && result.info) native = result.info;
     if (backend === 'tensorflow') {
-      const paired = await peerAfterNativeSteps(quick, rows, taskCtx, only, native?.threads ?? startEnv.cpus, timing);
+      const paired = await peerAfterNativeSteps(quick, rows, taskCtx, only, native?.threads ?? intraOpThreads(), timing);
       peer = paired.peer;
       runNotes.push(...paired.notes);
       failed.push(...paired.failed);
@@ -343,10 +343,12 @@ export async function runBench(o: BenchCommand): Promise<void> {
 
   const problems = runProblems(report, { failed, check: o.check, saveBaseline: o.saveBaseline, threshold: o.threshold, baselinePath });
   if (o.saveBaseline && problems.length === 0) {
-    // Read again: the run took minutes, and another save may have landed meanwhile.
-    const current = baselineForRun({ saveBaseline: true }, baselinePath).baseline;
-    const saved = mergeBaseline(current, report, taskIds(BENCH_BACKENDS.filter((b) => b !== 'js'), taskCtx));
-    saveBaseline(baselinePath, saved);
+    // Read again, under the lock: the run took minutes, and another save may have landed meanwhile.
+    const saved = await updateUnderLock(baselinePath, () => {
+      const merged = mergeBaseline(baselineForRun({ saveBaseline: true }, baselinePath).baseline, report, taskIds(BENCH_BACKENDS.filter((b) => b !== 'js'), taskCtx));
+      saveBaseline(baselinePath, merged);
+      return merged;
+    });
     log(`wrote baseline ${baselinePath}: ${report.tasks.filter((t) => t.status === 'completed').length} tasks from this run, ${saved.tasks.length} in all`);
   } else if (o.saveBaseline) {
     problems.push(`baseline not saved (${baselinePath} unchanged) because of the errors above`);

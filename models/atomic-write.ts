@@ -7,6 +7,7 @@
  */
 import { accessSync, closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { lock } from 'proper-lockfile';
 
 export type FileContent = Uint8Array | string;
 
@@ -149,4 +150,28 @@ export function interruptedFolderWrite(dir: string): string {
   const id = ids[0];
   if (!id) return '';
   return `; a process stopped while replacing it: ${besideTarget(dir, 'tmp', id)} holds the complete new copy and ${besideTarget(dir, 'old.tmp', id)} the one before; rename either to ${dir} to restore it`;
+}
+
+/** A lock's staleness: longer than any read-merge-write holds it, shorter than the waiting below. */
+const LOCK_STALE_MS = 10_000;
+const LOCK_OPTIONS = { realpath: false, stale: LOCK_STALE_MS, retries: { retries: 40, minTimeout: 10, maxTimeout: 500 } };
+
+/**
+ * Runs `update` (a read of `path`, a merge and an atomic write of it) while holding `<path>.lock`
+ * (proper-lockfile), so that two processes updating one file both land. A lock left by a killed
+ * process is taken over once stale.
+ */
+export async function updateUnderLock<T>(path: string, update: () => T): Promise<T> {
+  mkdirSync(dirname(path), { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lock(path, LOCK_OPTIONS);
+  } catch (error) {
+    throw new Error(`${path}.lock: could not take the lock to update ${basename(path)} (${(error as Error).message}); a lock untouched for ${LOCK_STALE_MS / 1000} s is taken over`);
+  }
+  try {
+    return update();
+  } finally {
+    await release();
+  }
 }

@@ -37,5 +37,5 @@ test('the native thread count: $TF_NUM_INTRAOP_THREADS when a positive integer, 
   expect(intraOpThreads({}, 2)).toBe(2);
   expect(intraOpThreads({ TF_NUM_INTRAOP_THREADS: '1' }, 2)).toBe(1);
   expect(intraOpThreads({ TF_NUM_INTRAOP_THREADS: '3' }, 2)).toBe(3);
-  for (const ignored of ['0', '-1', '1.5', 'two', '']) expect(intraOpThreads({ TF_NUM_INTRAOP_THREADS: ignored }, 4)).toBe(4);
+  for (const ignored of ['0', '-1', '1.5', 'two', '', '1e1', '0x10']) expect(intraOpThreads({ TF_NUM_INTRAOP_THREADS: ignored }, 4)).toBe(4);
 });

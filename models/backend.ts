@@ -115,8 +115,8 @@ function loadWasm(): void {
  * counts). The bench labels rows with it and gives PyTorch as many.
  */
 export function intraOpThreads(env: NodeJS.ProcessEnv = process.env, available = availableParallelism()): number {
-  const n = Number(env.TF_NUM_INTRAOP_THREADS);
-  return Number.isInteger(n) && n > 0 ? n : available;
+  const value = env.TF_NUM_INTRAOP_THREADS?.trim() ?? '';
+  return /^\d+$/.test(value) && Number(value) > 0 ? Number(value) : available;
 }
 
 let active: BackendInfo | undefined;

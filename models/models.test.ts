@@ -114,7 +114,7 @@ test('--resume refuses a run whose seed, config, batch, classes or backend diffe
   expect(resumeMismatch('d', saved, { ...saved, backend: 'cpu' })).toBe('--resume: the run in d differs: backend "tensorflow" there, "cpu" asked');
 });
 
-test('--resume on another setup warns that the weights will not be bit-identical, naming what changed', async () => {
+test('--resume on another setup warns that the weights will not be bit-identical, naming what changed; classes saved in another order are the same run', async () => {
   const now = { backend: 'tensorflow', backendDescription: 'd', tfjs: '4.22.0', libtensorflow: '2.9.1', threads: 2, node: 'v20', commit: 'c', platform: 'linux-x64' };
   expect(setupChanges(now, now)).toEqual([]);
   expect(setupChanges({ ...now, threads: 1, libtensorflow: '2.20.0', commit: 'other' }, now)).toEqual(['libtensorflow "2.20.0" there, "2.9.1" here', 'threads 1 there, 2 here']);
@@ -123,7 +123,8 @@ test('--resume on another setup warns that the weights will not be bit-identical
   await run('vae', dir, 1);
   const manifestPath = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  writeFileSync(manifestPath, JSON.stringify({ ...manifest, environment: { ...manifest.environment, threads: 99 } }));
+  // Also saved with its classes in another order, as runs did before --classes was sorted: the same set.
+  writeFileSync(manifestPath, JSON.stringify({ ...manifest, classes: [...manifest.classes].reverse(), environment: { ...manifest.environment, threads: 99 } }));
   const notes: string[] = [];
   await run('vae', dir, 2, { resume: true, onNote: (n: string) => notes.push(n) });
   expect(notes).toEqual([expect.stringMatching(/^--resume: .* was trained on another setup \(threads 99 there, \d+ here\): the weights will not be bit-identical/)]);

@@ -1,7 +1,7 @@
 /*
  * Sustained FP32 FMA throughput of this machine, for BENCH_PEAK_GFLOPS (harness/bench/peak.ts).
- * The detected peak uses /proc/cpuinfo's clock, the nominal one on VMs; cores run faster under
- * boost. Each thread runs 12 independent chains of 8-lane fused multiply-adds (enough to cover the
+ * The detected peak uses a reported clock (on VMs /proc/cpuinfo's nominal one); cores run faster
+ * under boost. Each thread runs 12 independent chains of 8-lane fused multiply-adds (enough to cover the
  * FMA latency on both units), so the loop is bound by FMA throughput alone.
  *
  *   gcc -O3 -mavx2 -mfma -pthread scripts/fma-peak.c -o /tmp/fma-peak && /tmp/fma-peak 2

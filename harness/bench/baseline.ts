@@ -43,18 +43,24 @@ export function compareLatency(current: Pick<LatencyStats, 'mean' | 'rme'>, base
   };
 }
 
-/** What a task ran on, as far as it decides its speed: the device (threads included) and, natively, libtensorflow. */
-function taskSetup(t: CompletedTask, report: BenchReport): Pick<BaselineTask, 'device' | 'libtensorflow'> {
+const NATIVE_BACKENDS: readonly string[] = ['tensorflow', 'tensorflow-gpu'];
+
+/**
+ * What a task ran with, beyond the machine (compared by `baselineMismatch`), that decides its
+ * speed: its backend's threads and, natively, the libtensorflow version.
+ */
+function taskSetup(t: CompletedTask, report: BenchReport): Pick<BaselineTask, 'threads' | 'libtensorflow'> {
+  const threads = report.environment.backends[t.backend]?.threads;
   const { libtensorflow } = report.environment;
-  return { device: t.device, ...(t.backend === 'tensorflow' && libtensorflow ? { libtensorflow } : {}) };
+  return { ...(threads === undefined ? {} : { threads }), ...(NATIVE_BACKENDS.includes(t.backend) && libtensorflow ? { libtensorflow } : {}) };
 }
 
 /** How the setup of `t` differs from the baseline task's, or undefined; fields the baseline lacks are not checked. */
-export function setupDifference(t: CompletedTask, base: BaselineTask, report: BenchReport): string | undefined {
+function setupDifference(t: CompletedTask, base: BaselineTask, report: BenchReport): string | undefined {
   const now = taskSetup(t, report);
-  const differences = (['device', 'libtensorflow'] as const)
+  const differences = (['threads', 'libtensorflow'] as const)
     .filter((key) => base[key] !== undefined && base[key] !== now[key])
-    .map((key) => `${key} '${now[key] ?? 'none'}', baseline '${base[key]}'`);
+    .map((key) => `${key} ${JSON.stringify(now[key] ?? null)}, baseline ${JSON.stringify(base[key])}`);
   return differences.length ? `${t.id}: ${differences.join('; ')}` : undefined;
 }
 
@@ -99,8 +105,8 @@ function peerView(t: CompletedTask, base: BaselineTask, report: BenchReport, thr
   if (t.backend !== 'tensorflow' || t.group !== 'train-step' || base.peerRatio === undefined || report.peer.status !== 'completed') return undefined;
   const paired = report.peer.tasks.find((p) => p.model === t.model)?.paired;
   if (!paired || t.peerRatio === null) return undefined;
-  const upper = paired.interval ? paired.interval[1] / base.peerRatio : Infinity;
-  return { ratio: paired.ratio / base.peerRatio, regression: upper > 1 + threshold };
+  const upper = paired.interval ? paired.interval[1] / base.peerRatio : null;
+  return { ratio: paired.ratio / base.peerRatio, upper, regression: upper === null || upper > 1 + threshold };
 }
 
 /**

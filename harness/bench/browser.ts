@@ -105,6 +105,7 @@ export async function runBrowserBackend(
   let server: Server | undefined;
   const quick = o.timing.iterations <= BENCH_DEFAULTS.quick.iterations && o.timing.timeMs === 0;
   const guard = quick ? BENCH_DEFAULTS.browser.guardMs.quick : BENCH_DEFAULTS.browser.guardMs.full;
+  let stage = 'bundling the page';
   try {
     const page = await bundlePage();
     const scripts = ['/tf.min.js', '/tf-backend-webgpu.min.js', '/bench.js'];
@@ -114,7 +115,9 @@ export async function runBrowserBackend(
       '/tf-backend-webgpu.min.js': { type: 'text/javascript', body: readFileSync(require.resolve('@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js')) },
       '/bench.js': { type: 'text/javascript', body: page },
     });
+    stage = `starting Chromium (${chromium})`;
     browser = await playwright.chromium.launch({ executablePath: chromium, headless: true, args: CHROMIUM_ARGS[backend] });
+    stage = 'opening the first tab';
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     /** Page errors of the current tab only, so a failure never quotes an earlier task's. */
     const errors: string[] = [];
@@ -131,6 +134,7 @@ export async function runBrowserBackend(
     };
     // The first tab tells the device and whether the backend starts at all; the first task runs in it.
     let spare: { tab: Page; info: PageInfo } | undefined = await openTab();
+    stage = 'running the tasks';
     const { info } = spare;
     const device = rendererLabel(info.renderer);
     if (!info.ok) return skipAll(device, info.reason ?? 'backend unavailable');
@@ -185,7 +189,7 @@ export async function runBrowserBackend(
     }
     return { rows, failed };
   } catch (error) {
-    return failAll('browser', `failed: ${browser ? 'Chromium failed' : 'could not start the page in Chromium'}: ${(error as Error).message.split('\n')[0]}`);
+    return failAll('browser', `failed while ${stage}: ${(error as Error).message.split('\n')[0]}`);
   } finally {
     await browser?.close().catch(() => undefined);
     server?.close();

@@ -42,7 +42,7 @@ describe('peak FP32', () => {
     const dir = mkdtempSync(join(scratch, 'cpufreq-'));
     expect(cpufreqMhz(dir)).toBeNull();
     writeFileSync(join(dir, 'cpuinfo_max_freq'), '3500000\n');
-    expect(cpufreqMhz(dir)).toEqual({ mhz: 3500, source: 'cpufreq cpuinfo_max_freq' });
+    expect(cpufreqMhz(dir)).toEqual({ mhz: 3500, source: 'cpufreq cpuinfo_max_freq, the maximum: may include boost' });
     writeFileSync(join(dir, 'base_frequency'), '2100000\n');
     expect(cpufreqMhz(dir)).toEqual({ mhz: 2100, source: 'cpufreq base_frequency' });
     const info = readCpuInfo(dir);

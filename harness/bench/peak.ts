@@ -9,10 +9,11 @@
  *   SSE2:               1 mul + 1 add unit × 4 lanes              =  8
  *   NEON (asimd):       2 units ×  4 lanes × 2                    = 16
  * Chips with one 512-bit unit (some Xeon Silver/Bronze, Zen 4's double-pumped AVX-512) reach half
- * the AVX-512 figure; set BENCH_FLOPS_PER_CYCLE there. GHz is cpufreq's nominal clock where the
- * kernel has cpufreq (`base_frequency`, else `cpuinfo_max_freq`): /proc/cpuinfo's `cpu MHz` is
- * then the current clock, which frequency scaling lowers when idle. Without cpufreq (most VMs) it
- * is `cpu MHz`, the nominal clock there; turbo can exceed it. Cores are logical CPUs: with SMT two
+ * the AVX-512 figure; set BENCH_FLOPS_PER_CYCLE there. GHz comes from cpufreq where the kernel has
+ * it: `base_frequency` (the nominal clock, Intel), else `cpuinfo_max_freq` (the maximum, boost
+ * included on some drivers, so the peak may be high); /proc/cpuinfo's `cpu MHz` is then the
+ * current clock, which frequency scaling lowers when idle. Without cpufreq (most VMs) it is `cpu
+ * MHz`, the nominal clock there; boost exceeds it (scripts/fma-peak.c measures the real figure). Cores are logical CPUs: with SMT two
  * hyperthreads share one core's FMA units, so set BENCH_PEAK_GFLOPS on SMT hosts.
  *
  * Overrides (environment): BENCH_PEAK_GFLOPS (the whole figure), else BENCH_FLOPS_PER_CYCLE and
@@ -51,12 +52,12 @@ export interface CpuInfo {
 
 const CPUFREQ_DIR = '/sys/devices/system/cpu/cpu0/cpufreq';
 
-/** cpufreq's nominal clock of the first CPU in MHz (its files hold kHz), or null where there is none. */
+/** cpufreq's clock of the first CPU in MHz (its files hold kHz): the base one, else the maximum; null where there is none. */
 export function cpufreqMhz(dir = CPUFREQ_DIR): { mhz: number; source: string } | null {
   for (const file of ['base_frequency', 'cpuinfo_max_freq']) {
     try {
       const khz = Number(readFileSync(join(dir, file), 'utf8').trim());
-      if (Number.isFinite(khz) && khz > 0) return { mhz: khz / 1000, source: `cpufreq ${file}` };
+      if (Number.isFinite(khz) && khz > 0) return { mhz: khz / 1000, source: file === 'base_frequency' ? 'cpufreq base_frequency' : 'cpufreq cpuinfo_max_freq, the maximum: may include boost' };
     } catch {
       // absent: try the next, then /proc/cpuinfo
     }

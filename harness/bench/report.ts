@@ -95,14 +95,20 @@ export const percent = (fraction: number) => `${Number((fraction * 100).toPrecis
 
 /**
  * `1.30× REGRESSION`, or for a task the timing alone flagged, the second opinions that cleared or
- * kept it: `1.30× (÷ PyTorch 1.02×, rerun 1.25×, not confirmed)`.
+ * kept it: `1.30× (÷ PyTorch 1.02×, 95 % ≤ 1.08×, rerun 1.25×, not confirmed)`.
  */
+/** The PyTorch-normalised ratio and the upper end that decided it: `1.02×, 95 % ≤ 1.08×`. */
+export function peerOpinion(ratio: number, upper: number | null | undefined): string {
+  const bound = upper === undefined ? '' : upper === null ? ', no interval' : `, 95 % ≤ ${upper.toFixed(2)}×`;
+  return `${ratio.toFixed(2)}×${bound}`;
+}
+
 function ratioCell(t: CompletedTask, threshold: number): string {
   if (!t.baseline) return '–';
   const { ratio, intervalsOverlap, regression, improvement, peer, rerun } = t.baseline;
   const flag = regression ? ' REGRESSION' : improvement ? ' faster' : intervalsOverlap ? ' ~' : '';
   if (!(ratio > 1 + threshold && !intervalsOverlap)) return `${ratio.toFixed(2)}×${flag}`;
-  const opinions = [peer && `÷ PyTorch ${peer.ratio.toFixed(2)}×`, rerun && `rerun ${rerun.ratio.toFixed(2)}×`].filter(Boolean);
+  const opinions = [peer && `÷ PyTorch ${peerOpinion(peer.ratio, peer.upper)}`, rerun && `rerun ${rerun.ratio.toFixed(2)}×`].filter(Boolean);
   return `${ratio.toFixed(2)}×${flag}${opinions.length ? ` (${opinions.join(', ')}${regression ? '' : ', not confirmed'})` : ''}`;
 }
 

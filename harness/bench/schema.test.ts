@@ -50,9 +50,9 @@ describe('validateBenchReport', () => {
 describe('validateBaseline', () => {
   test('accepts what reportToBaseline writes (the setup of each task included), and a baseline saved before setups were', () => {
     const b = clone(reportToBaseline(sampleReport()));
-    expect(b.tasks[0]).toHaveProperty('device');
+    expect(b.tasks[0]).toHaveProperty('threads');
     expect(validateBaseline(b)).toEqual(b);
-    for (const t of b.tasks) delete t.device, delete t.libtensorflow;
+    for (const t of b.tasks) delete t.threads, delete t.libtensorflow;
     expect(validateBaseline(b)).toEqual(b);
   });
   test('rejects a task without latency', () => {
@@ -64,7 +64,7 @@ describe('validateBaseline', () => {
     ['a mean of 0', (b: any) => (b.tasks[0].latency.mean = 0), /baseline\.json\.tasks\[0\]\.latency\.mean: expected a finite number > 0, found 0/],
     ['a PyTorch ratio of 0', (b: any) => (b.tasks[0].peerRatio = 0), /baseline\.json\.tasks\[0\]\.peerRatio: expected a finite number > 0, found 0/],
     ['a negative PyTorch ratio', (b: any) => (b.tasks[0].peerRatio = -1.2), /peerRatio: expected a finite number > 0, found -1\.2/],
-    ['a device that is not a string', (b: any) => (b.tasks[0].device = 2), /tasks\[0\]\.device: expected a string, found 2/],
+    ['a thread count of 0', (b: any) => (b.tasks[0].threads = 0), /tasks\[0\]\.threads: expected a finite number ≥ 1, found 0/],
   ])('rejects %s, which comparisons would divide by, naming the file and task', (_what, spoil, message) => {
     const b = clone(reportToBaseline(sampleReport())) as any;
     spoil(b);

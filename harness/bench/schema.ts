@@ -139,6 +139,7 @@ function checkTask(v: unknown, path: string): void {
     if (o.peer !== undefined) {
       const peer = object(o.peer, `${p}.peer`);
       number(peer.ratio, `${p}.peer.ratio`, 0);
+      if (peer.upper !== undefined && peer.upper !== null) number(peer.upper, `${p}.peer.upper`, 0);
       boolean(peer.regression, `${p}.peer.regression`);
     }
   })(t.baseline, `${path}.baseline`);
@@ -230,7 +231,8 @@ export function validateBaseline(doc: unknown, source = 'baseline.json'): Baseli
     if (o.commit !== undefined) string(o.commit, `${source}.tasks[${i}].commit`);
     if (o.createdAt !== undefined) string(o.createdAt, `${source}.tasks[${i}].createdAt`);
     if (o.peerRatio !== undefined) positive(o.peerRatio, `${source}.tasks[${i}].peerRatio`);
-    for (const key of ['device', 'libtensorflow'] as const) if (o[key] !== undefined) string(o[key], `${source}.tasks[${i}].${key}`);
+    if (o.threads !== undefined) number(o.threads, `${source}.tasks[${i}].threads`, 1);
+    if (o.libtensorflow !== undefined) string(o.libtensorflow, `${source}.tasks[${i}].libtensorflow`);
   });
   uniqueIds(tasks, `${source}.tasks`);
   return b as unknown as BaselineFile;

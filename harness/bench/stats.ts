@@ -49,7 +49,7 @@ export function medianInterval(values: readonly number[], level = 0.95): [number
   const n = values.length;
   const tail = (1 - level) / 2;
   let below = 0; // P(Binomial(n, ½) < k)
-  let term = 0.5 ** n; // P(Binomial(n, ½) = k − 1), starting at k = 1
+  let term = 0.5 ** n; // P(Binomial(n, ½) = k)
   let k = 0;
   while (k < n / 2 && below + term <= tail) {
     below += term;

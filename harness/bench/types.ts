@@ -11,6 +11,7 @@
  */
 import type { ModelKind } from '../../models/types';
 
+/** @3: the PyTorch goal is decided on `peer.tasks[].paired.interval`, so a goal's `met` may be null beside a ratio; @2: the paired ratio. */
 export const BENCH_SCHEMA = 'vae-vs-gan/bench@3';
 /** @2: a training step's `peerRatio` is the paired ratio (paired.ts); @1's was p50 / the peer's p50, taken minutes apart. */
 export const BASELINE_SCHEMA = 'vae-vs-gan/bench-baseline@2';
@@ -82,10 +83,11 @@ export interface BaselineComparison {
   /**
    * A native training step whose paired ratio to PyTorch this run and the baseline both have: (this
    * run's ratio) / (the baseline's). The same work on the same machine in the same run, so drift of
-   * the machine cancels. `regression` is false, and clears the flag, only when the upper end of this
-   * run's 95 % interval of the ratio, over the baseline's ratio, is within the threshold.
+   * the machine cancels. `upper`: the upper end of this run's 95 % interval of the ratio over the
+   * baseline's ratio (null: no interval). `regression` is false, and clears the flag, only when
+   * `upper` is within the threshold.
    */
-  peer?: { ratio: number; regression: boolean };
+  peer?: { ratio: number; upper?: number | null; regression: boolean };
 }
 
 interface TaskBase {
@@ -253,7 +255,7 @@ export interface BenchReport {
     regressions: string[];
     /** Baseline tasks this run selected (backends, --only) but did not complete, so not compared (absent before this field was added). */
     notCompared?: string[];
-    /** `<id>: <difference>` for tasks this run completed on another setup than the baseline's (threads, device, libtensorflow), so not compared. */
+    /** `<id>: <difference>` for tasks this run completed on another setup than the baseline's (threads, libtensorflow), so not compared. */
     incomparable?: string[];
   } | null;
   goals: GoalResult[];
@@ -268,9 +270,9 @@ export interface BaselineFile {
   cpuModel: string;
   cpus: number;
   /**
-   * `commit` and `createdAt` per task: a save replaces only the tasks its run completed. `device`
-   * (threads included) and, on `tensorflow`, `libtensorflow`: a task timed on another setup is not
-   * compared (absent in baselines saved before these fields: not checked).
+   * `commit` and `createdAt` per task: a save replaces only the tasks its run completed. `threads`
+   * (the backend's) and, natively, `libtensorflow`: a task timed with others is not compared
+   * (absent in baselines saved before these fields, or for backends without a thread count: not checked).
    */
-  tasks: { id: string; latency: LatencyStats; commit?: string; createdAt?: string; peerRatio?: number; device?: string; libtensorflow?: string }[];
+  tasks: { id: string; latency: LatencyStats; commit?: string; createdAt?: string; peerRatio?: number; threads?: number; libtensorflow?: string }[];
 }

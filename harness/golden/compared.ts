@@ -6,12 +6,11 @@
  * matches (partial runs too) into `<failuresDir>/compared.json`; the report hashes each golden
  * and compares (harness/report/goldens.ts), so a golden changed in any way since (a checkout, a
  * copy that keeps old file times, -u) is unknown until a test matches it. The merge holds a lock
- * (proper-lockfile), so two runs finishing at once both land.
+ * (`updateUnderLock`), so two runs finishing at once both land.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { lock } from 'proper-lockfile';
-import { writeJsonAtomically } from '../../models/atomic-write';
+import { updateUnderLock, writeJsonAtomically } from '../../models/atomic-write';
 import { GOLDEN_DEFAULTS } from './defaults';
 import { comparedRecordPath, snapshotsDir } from './paths';
 import type { UsageRecord } from './usage';
@@ -53,20 +52,11 @@ export function readCompared(failuresDir: string): ComparedRecord {
   }
 }
 
-/** How long a merge waits for another run's (a few milliseconds' work), and when a lock left by a killed run counts as stale. */
-const LOCK_OPTIONS = { realpath: false, stale: 10_000, retries: { retries: 40, minTimeout: 10, maxTimeout: 500 } };
-
 /** Adds this run's matches under `rootDir` to its record; writes nothing when there were none. */
 export async function recordCompared(rootDir: string, usage: readonly UsageRecord[]): Promise<void> {
   const matches = matchesUnder(snapshotsDir(rootDir), usage);
   if (Object.keys(matches).length === 0) return;
   const failuresDir = join(rootDir, GOLDEN_DEFAULTS.paths.failuresDir);
   const path = comparedRecordPath(failuresDir);
-  mkdirSync(failuresDir, { recursive: true });
-  const release = await lock(path, LOCK_OPTIONS);
-  try {
-    writeJsonAtomically(path, { ...readCompared(failuresDir), ...matches });
-  } finally {
-    await release();
-  }
+  await updateUnderLock(path, () => writeJsonAtomically(path, { ...readCompared(failuresDir), ...matches }));
 }

@@ -34,6 +34,7 @@ function taskToRow(t: BenchTask, peer: BenchReport['peer']): BenchRow {
     ratioToBaseline: t.baseline?.ratio,
     rerunRatioToBaseline: t.baseline?.rerun?.ratio,
     peerNormalisedRatioToBaseline: t.baseline?.peer?.ratio,
+    peerNormalisedUpperToBaseline: t.baseline?.peer?.upper ?? undefined,
     regression: t.baseline?.regression,
     improvement: t.baseline?.improvement,
     profile: t.profile && { iterationMs: t.profile.iterationMs, opMs: t.profile.opMs, ops: t.profile.ops, outsideMs: t.profile.outsideMs, top: t.profile.top },

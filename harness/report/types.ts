@@ -274,6 +274,8 @@ export type BenchRow = BenchRowBase &
         rerunRatioToBaseline?: number;
         /** (ratio to PyTorch now) / (ratio to PyTorch in the baseline run), when both timed the peer. */
         peerNormalisedRatioToBaseline?: number;
+        /** The upper end of that ratio's 95 % interval, which decided whether it cleared a flag. */
+        peerNormalisedUpperToBaseline?: number;
         regression?: boolean;
         improvement?: boolean;
         /** `npm run bench -- --profile`: where one iteration's time goes, per TensorFlow op. */

@@ -361,7 +361,7 @@ function benchRow(r: BenchRow): Child[] {
     return [...head, h('span', { class: 'skipped' }, `skipped: ${r.reason}`), r.singleIterationMs === undefined ? '–' : `${fmt(r.singleIterationMs)} (1 iteration)`, '–', '–', '–', '–'];
   }
   const opinions = [
-    r.peerNormalisedRatioToBaseline === undefined ? '' : `÷ PyTorch ${ratio(r.peerNormalisedRatioToBaseline)}`,
+    r.peerNormalisedRatioToBaseline === undefined ? '' : `÷ PyTorch ${ratio(r.peerNormalisedRatioToBaseline)}${r.peerNormalisedUpperToBaseline === undefined ? '' : `, 95 % ≤ ${ratio(r.peerNormalisedUpperToBaseline)}`}`,
     r.rerunRatioToBaseline === undefined ? '' : `rerun ${ratio(r.rerunRatioToBaseline)}`,
   ].filter(Boolean);
   const rerun = opinions.length ? ` (${opinions.join(', ')}${r.regression ? '' : ', not confirmed'})` : '';
@@ -412,7 +412,10 @@ function goalBadge(g: BenchGoal): HTMLElement {
 
 function bench(data: BenchData): HTMLElement {
   const profile = profileTable(data.rows);
-  const measured = (g: BenchGoal) => (g.ratio !== undefined ? `${ratio(g.ratio)}${peerSpread(g.interval, undefined)}` : g.measuredMs === undefined ? '–' : `${fmt(g.measuredMs)} ms`);
+  const measured = (g: BenchGoal) => {
+    if (g.ratio === undefined) return g.measuredMs === undefined ? '–' : `${fmt(g.measuredMs)} ms`;
+    return `${ratio(g.ratio)}${g.interval ? peerSpread(g.interval, undefined) : ' (no interval: under 6 rounds)'}`;
+  };
   const goals = data.goals.length
     ? table(['Goal', 'Backend', 'Measured', ''], data.goals.map((g) => [`${g.task}: ${g.goal}`, g.backend, h('span', { class: 'num' }, measured(g)), goalBadge(g)]), 'compact')
     : null;
