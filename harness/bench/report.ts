@@ -114,8 +114,7 @@ function ratioCell(t: CompletedTask, threshold: number): string {
 
 function row(t: BenchTask, threshold: number): string[] {
   if (t.status === 'skipped') {
-    const once = t.singleIterationMs === null ? '' : ` (one iteration: ${fmt(t.singleIterationMs / 1000)} s)`;
-    return [t.name, t.backend, `skipped: ${t.reason}${once}`];
+    return [t.name, t.backend, `skipped: ${t.reason}`];
   }
   const unit = t.throughput.unit;
   return [
