@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeJsonAtomically } from '../../models/atomic-write';
 import { BENCH_DEFAULTS } from './defaults';
+import { pairedRounds } from './report';
 import { SchemaVersionError, validateBaseline } from './schema';
 import { BASELINE_SCHEMA, type BaselineComparison, type BaselineFile, type BenchReport, type CompletedTask, type LatencyStats } from './types';
 
@@ -102,9 +103,8 @@ export function mergeBaseline(previous: BaselineFile | undefined, report: BenchR
  * stays within the threshold (an interval the paired ratio lacks clears nothing).
  */
 function peerView(t: CompletedTask, base: BaselineTask, report: BenchReport, threshold: number): BaselineComparison['peer'] {
-  if (t.backend !== 'tensorflow' || t.group !== 'train-step' || base.peerRatio === undefined || report.peer.status !== 'completed') return undefined;
-  const paired = report.peer.tasks.find((p) => p.model === t.model)?.paired;
-  if (!paired || t.peerRatio === null) return undefined;
+  const paired = t.peerRatio === null ? undefined : pairedRounds(t, report.peer);
+  if (!paired || base.peerRatio === undefined) return undefined;
   const upper = paired.interval ? paired.interval[1] / base.peerRatio : null;
   return { ratio: paired.ratio / base.peerRatio, upper, regression: upper === null || upper > 1 + threshold };
 }

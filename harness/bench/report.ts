@@ -5,7 +5,7 @@
 import { writeJsonAtomically } from '../../models/atomic-write';
 import { BENCH_DEFAULTS, PERFORMANCE_GOALS } from './defaults';
 import { validateBenchReport } from './schema';
-import type { BenchReport, BenchTask, CompletedTask, GoalResult, OpProfile, PeerSummary } from './types';
+import type { BenchReport, BenchTask, CompletedTask, GoalResult, OpProfile, PairedRatio, PeerSummary } from './types';
 
 /**
  * The ratio to PyTorch on every completed training step the peer also timed: on `tensorflow`, whose
@@ -20,6 +20,12 @@ export function applyPeer(tasks: readonly BenchTask[], peer: PeerSummary): Bench
     if (!theirs) return t;
     return { ...t, peerRatio: t.backend === 'tensorflow' ? theirs.paired.ratio : t.latency.p50 / theirs.latency.p50 };
   });
+}
+
+/** The paired rounds behind a native training step's ratio to PyTorch, when the peer ran them. */
+export function pairedRounds(t: Pick<BenchTask, 'backend' | 'group' | 'model'>, peer: PeerSummary): PairedRatio | undefined {
+  if (peer.status !== 'completed' || t.backend !== 'tensorflow' || t.group !== 'train-step') return undefined;
+  return peer.tasks.find((p) => p.model === t.model)?.paired;
 }
 
 /**
@@ -69,7 +75,7 @@ export function judgeGoals(tasks: readonly BenchTask[], peer: PeerSummary): Goal
     .filter((t) => t.group === 'train-step' && t.backend === 'tensorflow')
     .map((t): GoalResult => {
       const c = t.status === 'completed' ? t : undefined;
-      const paired = peer.status === 'completed' && c?.peerRatio != null ? peer.tasks.find((p) => p.model === t.model)?.paired : undefined;
+      const paired = c?.peerRatio != null ? pairedRounds(t, peer) : undefined;
       return {
         task: t.name,
         backend: t.backend,
@@ -93,16 +99,16 @@ const fmt = (x: number, digits = 1) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.to
 /** A fraction as a percentage without false precision: 0.1 → '10 %', 0.125 → '12.5 %', 0.004 → '0.4 %'. */
 export const percent = (fraction: number) => `${Number((fraction * 100).toPrecision(3))} %`;
 
-/**
- * `1.30× REGRESSION`, or for a task the timing alone flagged, the second opinions that cleared or
- * kept it: `1.30× (÷ PyTorch 1.02×, 95 % ≤ 1.08×, rerun 1.25×, not confirmed)`.
- */
 /** The PyTorch-normalised ratio and the upper end that decided it: `1.02×, 95 % ≤ 1.08×`. */
-export function peerOpinion(ratio: number, upper: number | null | undefined): string {
+function peerOpinion(ratio: number, upper: number | null | undefined): string {
   const bound = upper === undefined ? '' : upper === null ? ', no interval' : `, 95 % ≤ ${upper.toFixed(2)}×`;
   return `${ratio.toFixed(2)}×${bound}`;
 }
 
+/**
+ * `1.30× REGRESSION`, or for a task the timing alone flagged, the second opinions that cleared or
+ * kept it: `1.30× (÷ PyTorch 1.02×, 95 % ≤ 1.08×, rerun 1.25×, not confirmed)`.
+ */
 function ratioCell(t: CompletedTask, threshold: number): string {
   if (!t.baseline) return '–';
   const { ratio, intervalsOverlap, regression, improvement, peer, rerun } = t.baseline;

@@ -1,17 +1,12 @@
 /** reports/bench.json (harness/bench/types.ts `BenchReport`) → the report's benchmark table. */
 import { BENCH_DEFAULTS } from '../bench/defaults';
 import { validateBenchReport } from '../bench/schema';
-import type { BenchReport, BenchTask, PairedRatio } from '../bench/types';
+import { pairedRounds } from '../bench/report';
+import type { BenchReport, BenchTask } from '../bench/types';
 import { displayPath, errorText, missing, readJson } from './inputs';
 import type { BenchData, BenchRow, Maybe } from './types';
 
 const PRODUCER = 'run `npm run bench` (add `-- --compare` for the baseline column)';
-
-/** The paired rounds behind a native training step's ratio to PyTorch. */
-function pairedRounds(t: BenchTask, peer: BenchReport['peer']): PairedRatio | undefined {
-  if (peer.status !== 'completed' || t.backend !== 'tensorflow' || t.group !== 'train-step') return undefined;
-  return peer.tasks.find((p) => p.model === t.model)?.paired;
-}
 
 function taskToRow(t: BenchTask, peer: BenchReport['peer']): BenchRow {
   const base = { task: t.name, model: t.model ?? undefined, backend: t.backend, device: t.device };
