@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { assertWritableFile, assertWritableFolder, interruptedFolderWrite, writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
 import { readManifest } from './checkpoint';
 
-
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'atomic-write-'));

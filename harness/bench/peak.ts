@@ -13,8 +13,9 @@
  * it: `base_frequency` (the nominal clock, Intel), else `cpuinfo_max_freq` (the maximum, boost
  * included on some drivers, so the peak may be high); /proc/cpuinfo's `cpu MHz` is then the
  * current clock, which frequency scaling lowers when idle. Without cpufreq (most VMs) it is `cpu
- * MHz`, the nominal clock there; boost exceeds it (scripts/fma-peak.c measures the real figure). Cores are logical CPUs: with SMT two
- * hyperthreads share one core's FMA units, so set BENCH_PEAK_GFLOPS on SMT hosts.
+ * MHz`, the nominal clock there; boost exceeds it (scripts/fma-peak.c measures the real figure).
+ * Cores are logical CPUs: with SMT two hyperthreads share one core's FMA units, so set
+ * BENCH_PEAK_GFLOPS on SMT hosts.
  *
  * Overrides (environment): BENCH_PEAK_GFLOPS (the whole figure), else BENCH_FLOPS_PER_CYCLE and
  * BENCH_CPU_GHZ replace the detected factors.
@@ -122,8 +123,8 @@ export function computePeak(info: CpuInfo, cores: number, env: Record<string, st
 export function readCpuInfo(cpufreqDir = CPUFREQ_DIR): CpuInfo {
   const first = cpus()[0];
   const speed = first?.speed && first.speed > 0 ? first.speed : null;
-  const nominal = cpufreqMhz(cpufreqDir);
-  const clock = (mhz: number | null) => (nominal ? { mhz: nominal.mhz, clockSource: nominal.source } : { mhz: mhz ?? speed });
+  const cpufreq = cpufreqMhz(cpufreqDir);
+  const clock = (mhz: number | null) => (cpufreq ? { mhz: cpufreq.mhz, clockSource: cpufreq.source } : { mhz: mhz ?? speed });
   try {
     const info = parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8'));
     return { ...info, ...clock(info.mhz) };
