@@ -9,7 +9,7 @@ import { MANIFEST_FILE, loadNetwork, readManifest, saveCheckpoint } from '../mod
 import { CLASSIFIER_CLASSES, accuracy, predictLabels, trainClassifier } from '../models/classifier/model';
 import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { datasetChecksums } from '../models/data/fashion-mnist';
-import { PIXELS, SANDAL, SNEAKER, head, loadShoes } from '../models/data/shoes';
+import { PIXELS, SANDAL, SNEAKER, head, loadShoes, type ImageSet } from '../models/data/shoes';
 import { runEnvironment } from '../models/environment';
 import { checkpointDir } from '../models/registry';
 import { LOG_FILE, assertCheckpointFolder, imagesPerStep, train, type StepRecord } from '../models/train';
@@ -36,8 +36,15 @@ interface TrainCommand {
   checkpointEvery: number;
   qualityEvery: number;
   publish?: boolean;
+  /** Where --publish writes (default: the committed checkpoint's folder; tests give a temporary one). */
+  publishDir?: string;
   backend: BackendInfo;
   dataDir?: string;
+}
+
+/** --steps, else --epochs (10 when neither is given) whole passes over the data, each step taking imagesPerStep images. */
+export function trainingSteps(o: Pick<TrainCommand, 'kind' | 'batch' | 'steps' | 'epochs'>, data: Pick<ImageSet, 'count' | 'classes'>): number {
+  return o.steps ?? (o.epochs ?? 10) * Math.floor(data.count / imagesPerStep(o.kind, o.batch, data));
 }
 
 /**
@@ -66,10 +73,11 @@ function formatLosses(r: StepRecord): string {
 }
 
 export async function runTraining(o: TrainCommand): Promise<void> {
+  const publishDir = o.publishDir ?? checkpointDir(o.kind);
   // Refused before training, not after it.
-  if (o.publish) assertCheckpointFolder(checkpointDir(o.kind), '--publish');
+  if (o.publish) assertCheckpointFolder(publishDir, '--publish');
   const data = loadShoes('train', o.classes, o.dataDir);
-  const steps = o.steps ?? (o.epochs ?? 10) * Math.floor(data.count / imagesPerStep(o.kind, o.batch, data));
+  const steps = trainingSteps(o, data);
   const quality = o.qualityEvery > 0 ? await qualitySignal(o.seed, o.classes, o.dataDir) : undefined;
   if (o.qualityEvery > 0 && !quality) console.error('[train] no classifier checkpoint yet: quality signal off (run `npm run train-classifier` first)');
   const bar = new SingleBar({ format: '{model} [{bar}] {value}/{total} | {losses} | {rate} steps/s | ETA {eta_formatted}', etaBuffer: 50 }, Presets.shades_classic);
@@ -92,7 +100,7 @@ export async function runTraining(o: TrainCommand): Promise<void> {
   const median = quantileSorted(timed.map((r) => r.ms).sort((a, b) => a - b), 0.5);
   console.log(`[train] ${o.kind}: ${steps} steps, median ${median.toFixed(1)} ms/step; checkpoint in ${o.outDir}`);
   if (o.publish) {
-    const target = checkpointDir(o.kind);
+    const target = publishDir;
     const manifest = readManifest<object>(o.outDir);
     const inference: Record<string, LayersModel> = o.kind === 'vae'
       ? { encoder: result.trainable.networks.encoder!, decoder: result.trainable.networks.decoder! }
