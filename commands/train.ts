@@ -125,8 +125,10 @@ async function asFloat16(model: LayersModel): Promise<LayersModel> {
   }
 }
 
-export async function runClassifierTraining(o: { steps: number; seed: number; backend: BackendInfo; dataDir?: string }): Promise<void> {
-  assertCheckpointFolder(CLASSIFIER_DIR, 'train-classifier');
+/** Trains the shoe classifier and writes its float16 checkpoint to `outDir` (default: the committed one's folder). */
+export async function runClassifierTraining(o: { steps: number; seed: number; backend: BackendInfo; dataDir?: string; outDir?: string }): Promise<void> {
+  const outDir = o.outDir ?? CLASSIFIER_DIR;
+  assertCheckpointFolder(outDir, 'train-classifier');
   const trainSet = loadShoes('train', CLASSIFIER_CLASSES, o.dataDir);
   const testSet = loadShoes('test', CLASSIFIER_CLASSES, o.dataDir);
   const bar = new SingleBar({ format: 'classifier [{bar}] {value}/{total} | loss {loss}' }, Presets.shades_classic);
@@ -140,7 +142,7 @@ export async function runClassifierTraining(o: { steps: number; seed: number; ba
   const testAccuracy = accuracy(predicted, testSet.labels);
   const sandalVsSneaker = accuracy(predicted, testSet.labels, [SANDAL, SNEAKER]);
   console.log(`[classifier] float16 weights: test accuracy ${(testAccuracy * 100).toFixed(2)}% (3 classes), ${(sandalVsSneaker * 100).toFixed(2)}% on sandal vs sneaker`);
-  await saveCheckpoint(CLASSIFIER_DIR, {
+  await saveCheckpoint(outDir, {
     networks: { classifier: model },
     manifest: {
       kind: 'classifier', classes: CLASSIFIER_CLASSES, seed: o.seed, steps: o.steps, batchSize: 64,
@@ -148,5 +150,5 @@ export async function runClassifierTraining(o: { steps: number; seed: number; ba
       environment: runEnvironment(o.backend), data: datasetChecksums(), weights: 'float16', savedAt: new Date().toISOString(),
     },
   }, { half: true });
-  console.log(`[classifier] saved to ${CLASSIFIER_DIR}`);
+  console.log(`[classifier] saved to ${outDir}`);
 }

@@ -1,15 +1,17 @@
 /**
- * `npm run train -- --publish` end to end, in this process, on two VAE steps of the real training
- * split: the run's checkpoint, then the float16 inference checkpoint that --publish writes (here
- * into a temporary folder instead of models/checkpoints/).
+ * `npm run train -- --publish` and `npm run train-classifier` end to end, in this process, on a few
+ * steps of the real training split: the float16 checkpoints they write (here into temporary
+ * folders instead of models/checkpoints/).
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTraining, trainingSteps } from '../commands/train';
+import { runClassifierTraining, runTraining, trainingSteps } from '../commands/train';
 import { loadNetwork, readManifest } from '../models/checkpoint';
-import { DEFAULT_CLASSES } from '../models/data/shoes';
+import { loadClassifier } from '../models/classifier/load';
+import { accuracy, CLASSIFIER_CLASSES, predictLabels } from '../models/classifier/model';
+import { DEFAULT_CLASSES, loadShoes } from '../models/data/shoes';
 import { useBackend } from '../models/backend';
 import { toFloat16Bits } from '../models/float16';
 import { loadGenerative } from '../models/registry';
@@ -58,4 +60,24 @@ test('--publish writes the float16 inference checkpoint of the weights the run t
   }
   const generative = await loadGenerative('vae', publishDir);
   expect(generative.latentDim).toBe(100);
+});
+
+test('train-classifier writes a float16 checkpoint whose recorded test accuracy is that of the checkpoint as written', async () => {
+  const backend = await useBackend('tensorflow');
+  const outDir = join(scratch, 'classifier');
+  const log = jest.spyOn(console, 'log').mockImplementation(() => {});
+  try {
+    await runClassifierTraining({ steps: 3, seed: 2, backend, dataDir: process.env.FASHION_MNIST_DIR, outDir });
+  } finally {
+    log.mockRestore();
+  }
+  const manifest = readManifest<{ testAccuracy: number; testImages: number; weights: string; steps: number }>(outDir);
+  expect(manifest).toMatchObject({ weights: 'float16', steps: 3 });
+  const test = loadShoes('test', CLASSIFIER_CLASSES, process.env.FASHION_MNIST_DIR);
+  // Guards the record against the file (a different checkpoint, or accuracy over other images);
+  // after 3 steps scoring the float32 weights gives the same figure, so not the rounding itself.
+  const written = await loadClassifier(outDir);
+  expect(accuracy(predictLabels(written, test.images, test.count), test.labels)).toBe(manifest.testAccuracy);
+  expect(manifest.testImages).toBe(test.count);
+  written.dispose();
 });
