@@ -283,6 +283,11 @@ describe('PyTorch-normalised comparison', () => {
   test('without the peer in both runs the timing alone decides', () => {
     const noPeer = applyBaseline(sampleReport([completedTask('train-step/vae', 'tensorflow', 130)]), baseline, 0.1, 'b', []);
     expect(noPeer.baseline!.regressions).toEqual(['train-step/vae@tensorflow']);
+    // This run paired it, but the baseline has no ratio to divide by.
+    const unpairedBaseline = { ...baseline, tasks: baseline.tasks.map(({ peerRatio: _, ...t }) => t) };
+    const out = applyBaseline(report, unpairedBaseline, 0.1, 'b', []);
+    expect(out.baseline!.regressions).toContain('train-step/vae@tensorflow');
+    expect(out.tasks.find((t) => t.id === 'train-step/vae@tensorflow')).not.toHaveProperty('baseline.peer');
   });
   test('the baseline file keeps each task’s ratio to PyTorch', () => {
     expect(reportToBaseline(report).tasks.map((t) => t.peerRatio)).toEqual([1.25, 1.6, 1.2]);

@@ -58,6 +58,9 @@ describe('goals', () => {
   test('without a peer or a figure a goal is not judged', () => {
     const goals = judgeGoals([skippedTask('train-step/vae', 'tensorflow', 'failed')], { status: 'skipped', reason: 'x' });
     expect(goals.map((g) => g.met)).toEqual([null, null, null]);
+    // A native step that failed while the peer paired the others gets no ratio of theirs.
+    const failed = judgeGoals([skippedTask('train-step/vae', 'tensorflow', 'failed')], peer);
+    expect(failed.map((g) => [g.met, g.ratio])).toEqual([[null, undefined], [null, undefined], [null, undefined]]);
   });
 });
 
