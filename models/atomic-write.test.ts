@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertWritableFile, assertWritableFolder, interruptedFolderWrite, writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
+import { lock } from 'proper-lockfile';
+import { assertWritableFile, assertWritableFolder, interruptedFolderWrite, updateUnderLock, writeFileAtomically, writeFolderAtomically, writeJsonAtomically } from './atomic-write';
 import { readManifest } from './checkpoint';
 
 let dir: string;
@@ -115,4 +116,14 @@ test('a durable folder write flushes each file and both folders before the old c
     expect(readdirSync(target)).toEqual(['a.json']);
   });
   jest.dontMock('node:fs');
+});
+
+test('a lock another process holds: the update waits, or, out of retries, fails naming the lock file and runs nothing', async () => {
+  const path = join(dir, 'records', 'x.json');
+  expect(await updateUnderLock(path, () => 'ran')).toBe('ran'); // creates its folder
+  const release = await lock(path, { realpath: false });
+  const update = jest.fn();
+  await expect(updateUnderLock(path, update, 0)).rejects.toThrow(`${path}.lock: could not take the lock to update x.json (Lock file is already being held); a lock untouched for 10 s is taken over`);
+  expect(update).not.toHaveBeenCalled();
+  await release();
 });

@@ -152,20 +152,19 @@ export function interruptedFolderWrite(dir: string): string {
   return `; a process stopped while replacing it: ${besideTarget(dir, 'tmp', id)} holds the complete new copy and ${besideTarget(dir, 'old.tmp', id)} the one before; rename either to ${dir} to restore it`;
 }
 
-/** A lock's staleness: longer than any read-merge-write holds it, shorter than the waiting below. */
+/** A lock's staleness: longer than any read-merge-write holds it, shorter than the waiting below (40 retries, ~17 s). */
 const LOCK_STALE_MS = 10_000;
-const LOCK_OPTIONS = { realpath: false, stale: LOCK_STALE_MS, retries: { retries: 40, minTimeout: 10, maxTimeout: 500 } };
 
 /**
  * Runs `update` (a read of `path`, a merge and an atomic write of it) while holding `<path>.lock`
  * (proper-lockfile), so that two processes updating one file both land. A lock left by a killed
  * process is taken over once stale.
  */
-export async function updateUnderLock<T>(path: string, update: () => T): Promise<T> {
+export async function updateUnderLock<T>(path: string, update: () => T, retries = 40): Promise<T> {
   mkdirSync(dirname(path), { recursive: true });
   let release: () => Promise<void>;
   try {
-    release = await lock(path, LOCK_OPTIONS);
+    release = await lock(path, { realpath: false, stale: LOCK_STALE_MS, retries: { retries, minTimeout: 10, maxTimeout: 500 } });
   } catch (error) {
     throw new Error(`${path}.lock: could not take the lock to update ${basename(path)} (${(error as Error).message}); a lock untouched for ${LOCK_STALE_MS / 1000} s is taken over`);
   }

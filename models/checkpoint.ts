@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { interruptedFolderWrite, writeFolderAtomically } from './atomic-write';
+import { FlatAdamOptimizer } from './flat-adam';
 import { float32ToFloat16 } from './float16';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -164,6 +165,8 @@ export async function restoreOptimizer(dir: string, name: string, into: tf.Optim
     const powers = specs.filter((s) => s.name.startsWith('__'));
     await into.setWeights(specs.filter((s) => !powers.includes(s)).map((s) => ({ name: s.name, tensor: values[s.name]! })));
     for (const spec of powers) (into as unknown as WithAdamPowers)[spec.name.slice(2) as 'accBeta1']?.assign(values[spec.name]!);
+    // Its shapes are checked against the variables only at the next step: let that error name the file.
+    if (into instanceof FlatAdamOptimizer) into.restoredFrom = binPath;
   } catch (error) {
     throw new CheckpointError(`${binPath}: cannot restore optimiser '${name}' (${(error as Error).message})`);
   } finally {

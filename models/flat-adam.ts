@@ -36,10 +36,11 @@ function layoutOf(named: readonly NamedTensor[]): Layout {
   return { names: named.map((n) => n.name), shapes: named.map((n) => n.tensor.shape), sizes: named.map((n) => n.tensor.size), bound: true };
 }
 
-function bindByPosition(layout: Layout, given: readonly NamedTensor[]): void {
+function bindByPosition(layout: Layout, given: readonly NamedTensor[], source: string | undefined): void {
   const shapes = given.map((g) => JSON.stringify(g.tensor.shape));
   if (shapes.join() !== layout.shapes.map((shape) => JSON.stringify(shape)).join()) {
-    throw new Error(`FlatAdamOptimizer: restored state is for shapes ${layout.shapes.map((sh) => `[${sh}]`).join(' ')}, found gradients of shapes ${shapes.join(' ')}`);
+    const from = source ? `${source}: ` : '';
+    throw new Error(`${from}FlatAdamOptimizer: restored state is for shapes ${layout.shapes.map((sh) => `[${sh}]`).join(' ')}, found gradients of shapes ${shapes.join(' ')}`);
   }
   layout.names = given.map((g) => g.name);
   layout.bound = true;
@@ -55,6 +56,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   /** β₁ᵗ and β₂ᵗ, accumulated by multiplication (saved as they are by models/checkpoint.ts). */
   readonly accBeta1: tf.Variable;
   readonly accBeta2: tf.Variable;
+  /** The file setWeights' state came from, when a checkpoint restored it (named by a mismatch at the next step). */
+  restoredFrom?: string;
   private readonly epsilon: number;
   private layout?: Layout;
   /** The moments, here or, from the first step on the native backend, in `native`. */
@@ -79,7 +82,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const given = Array.isArray(variableGradients) ? variableGradients : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
     const layout = (this.layout ??= layoutOf(given));
-    if (!layout.bound) bindByPosition(layout, given);
+    if (!layout.bound) bindByPosition(layout, given, this.restoredFrom);
     const byName = new Map(given.map((g) => [g.name, g.tensor]));
     const gradients = layout.names.map((name) => {
       const gradient = byName.get(name);

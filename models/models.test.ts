@@ -87,7 +87,12 @@ test('an optimiser restored from a checkpoint has Adam’s β powers bit for bit
   await restoreOptimizer(dir, 'o', restored);
   const bits = (o: FlatAdamOptimizer) => [o.accBeta1, o.accBeta2].map((v) => Array.from(new Uint32Array(Float32Array.from(v.dataSync()).buffer)));
   expect(bits(restored)).toEqual(bits(trained));
-  tf.dispose([x]);
+  // State saved for other variables fails at the next step, naming the file it came from.
+  const other = tf.variable(tf.tensor1d([1, 2, 3, 4]));
+  expect(() => restored.minimize(() => tf.sum(tf.square(other)))).toThrow(
+    `${join(dir, 'optimizer-o.weights.bin')}: FlatAdamOptimizer: restored state is for shapes [3], found gradients of shapes [4]`,
+  );
+  tf.dispose([x, other]);
   trained.dispose();
   restored.dispose();
 });
