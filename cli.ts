@@ -149,12 +149,13 @@ program
   .description('train the shoe classifier used by the metrics and commit-ready checkpoint it')
   .option('--steps <n>', 'training steps (the committed classifier: 1200)', parseInteger('--steps', 1), 1200)
   .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)
+  .option('--out <dir>', 'checkpoint folder (default: models/checkpoints/classifier, the one the metrics load)')
   .addOption(backendOption())
   .addOption(dataDirOption())
   .action(async (o) => {
     const { runClassifierTraining } = await import('./commands/train');
     const backend = await announceBackend(o.backend);
-    await runClassifierTraining({ ...o, backend });
+    await runClassifierTraining({ ...o, outDir: o.out === undefined ? undefined : resolve(o.out), backend });
   });
 
 program

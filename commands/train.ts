@@ -128,7 +128,7 @@ async function asFloat16(model: LayersModel): Promise<LayersModel> {
 /** Trains the shoe classifier and writes its float16 checkpoint to `outDir` (default: the committed one's folder). */
 export async function runClassifierTraining(o: { steps: number; seed: number; backend: BackendInfo; dataDir?: string; outDir?: string }): Promise<void> {
   const outDir = o.outDir ?? CLASSIFIER_DIR;
-  assertCheckpointFolder(outDir, 'train-classifier');
+  assertCheckpointFolder(outDir, o.outDir ? '--out' : 'train-classifier');
   const trainSet = loadShoes('train', CLASSIFIER_CLASSES, o.dataDir);
   const testSet = loadShoes('test', CLASSIFIER_CLASSES, o.dataDir);
   const bar = new SingleBar({ format: 'classifier [{bar}] {value}/{total} | loss {loss}' }, Presets.shades_classic);

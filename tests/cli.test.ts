@@ -38,11 +38,12 @@ test.each([
   await expect(parse(...args)).rejects.toThrow(message);
 });
 
-test('report --out and evaluate --export naming a file are refused before any work, naming the flag', async () => {
+test('report --out, evaluate --export and train-classifier --out naming a file are refused before any work, naming the flag', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'cli-out-')), 'a-file');
   writeFileSync(file, 'x');
   await expect(parse('report', '--out', file, '--skip-evaluate', '--no-render')).rejects.toThrow(`--out: expected a folder, found the file ${file}`);
   await expect(parse('evaluate', '--json', join(file, '..', 'm.json'), '--export', file)).rejects.toThrow(`--export: expected a folder, found the file ${file}`);
+  await expect(parse('train-classifier', '--out', file)).rejects.toThrow(`--out: expected a folder for the checkpoint, found the file ${file}`);
 });
 
 test('a build that did not render both pictures removes those of an earlier build, and says so', () => {
