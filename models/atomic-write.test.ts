@@ -118,7 +118,7 @@ test('a durable folder write flushes each file and both folders before the old c
   jest.dontMock('node:fs');
 });
 
-test('a lock another process holds: the update waits, or, out of retries, fails naming the lock file and runs nothing', async () => {
+test('a lock another process holds, past the retries: the update fails naming the lock file and runs nothing', async () => {
   const path = join(dir, 'records', 'x.json');
   expect(await updateUnderLock(path, () => 'ran')).toBe('ran'); // creates its folder
   const release = await lock(path, { realpath: false });

@@ -181,6 +181,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
       if (w.name !== `${names[i]}/v`) throw new Error(`FlatAdamOptimizer.setWeights: expected '${names[i]}/v' at position ${count + i}, found '${w.name}'`);
     });
     await this.extractIterations(weightValues);
+    this.restoredFrom = undefined; // a checkpoint's restore names itself after this
     const restored = count === 0 ? undefined : tf.tidy(() => [flatten(first.map((w) => w.tensor)).variable(false), flatten(second.map((w) => w.tensor)).variable(false)]);
     tf.tidy(() => {
       this.accBeta1.assign(tf.pow(this.beta1, this.iterations + 1));
