@@ -92,11 +92,11 @@ export interface RunIdentity {
   backend: string | undefined;
 }
 
-/** Each of `keys` whose value (compared as JSON) differs: `key <saved> there, <wanted> asked`. */
-export function runDifferences<K extends string>(saved: Record<K, unknown>, wanted: Record<K, unknown>, keys: readonly K[]): string[] {
+/** Each of `keys` whose value (compared as JSON) differs: `key <saved> there, <wanted> asked` (or `here`). */
+export function runDifferences<K extends string>(saved: Record<K, unknown>, wanted: Record<K, unknown>, keys: readonly K[], wantedIs = 'asked'): string[] {
   return keys
     .filter((key) => JSON.stringify(saved[key]) !== JSON.stringify(wanted[key]))
-    .map((key) => `${key} ${JSON.stringify(saved[key])} there, ${JSON.stringify(wanted[key])} asked`);
+    .map((key) => `${key} ${JSON.stringify(saved[key])} there, ${JSON.stringify(wanted[key])} ${wantedIs}`);
 }
 
 /** Why `--resume` cannot continue the run in `dir` with `wanted`, or undefined when it can. */
@@ -111,9 +111,9 @@ export function resumeMismatch(dir: string, saved: RunIdentity, wanted: RunIdent
  * did not record are not compared.
  */
 export function setupChanges(saved: Partial<RunEnvironment> | undefined, now: RunEnvironment): string[] {
-  return (['tfjs', 'libtensorflow', 'threads', 'platform'] as const)
-    .filter((key) => saved?.[key] !== undefined && saved[key] !== now[key])
-    .map((key) => `${key} ${JSON.stringify(saved![key])} there, ${JSON.stringify(now[key] ?? null)} here`);
+  const recorded = (['tfjs', 'libtensorflow', 'threads', 'platform'] as const).filter((key) => saved?.[key] !== undefined);
+  const here = Object.fromEntries(recorded.map((key) => [key, now[key] ?? null])) as Record<(typeof recorded)[number], unknown>;
+  return runDifferences(saved as Record<(typeof recorded)[number], unknown>, here, recorded, 'here');
 }
 
 function firstNonFinite(losses: StepLosses): string | undefined {
