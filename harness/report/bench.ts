@@ -11,7 +11,7 @@ const PRODUCER = 'run `npm run bench` (add `-- --compare` for the baseline colum
 function taskToRow(t: BenchTask, peer: BenchReport['peer']): BenchRow {
   const base = { task: t.name, model: t.model ?? undefined, backend: t.backend, device: t.device };
   if (t.status === 'skipped') {
-    return { ...base, status: 'skipped', reason: t.reason, singleIterationMs: t.singleIterationMs ?? undefined };
+    return { ...base, status: 'skipped', reason: t.reason };
   }
   const paired = t.peerRatio === null ? undefined : pairedRounds(t, peer);
   return {

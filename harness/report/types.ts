@@ -281,7 +281,7 @@ export type BenchRow = BenchRowBase &
         /** `npm run bench -- --profile`: where one iteration's time goes, per TensorFlow op. */
         profile?: BenchProfile;
       }
-    | { status: 'skipped'; reason: string; singleIterationMs?: number }
+    | { status: 'skipped'; reason: string }
   );
 
 export interface BenchProfile {

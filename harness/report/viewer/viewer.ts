@@ -358,7 +358,7 @@ function curves(data: CurvesData): HTMLElement {
 function benchRow(r: BenchRow): Child[] {
   const head: Child[] = [h('code', {}, r.task), r.backend];
   if (r.status === 'skipped') {
-    return [...head, h('span', { class: 'skipped' }, `skipped: ${r.reason}`), r.singleIterationMs === undefined ? '–' : `${fmt(r.singleIterationMs)} (1 iteration)`, '–', '–', '–', '–'];
+    return [...head, h('span', { class: 'skipped' }, `skipped: ${r.reason}`), '–', '–', '–', '–', '–'];
   }
   const opinions = [
     r.peerNormalisedRatioToBaseline === undefined ? '' : `÷ PyTorch ${ratio(r.peerNormalisedRatioToBaseline)}${r.peerNormalisedUpperToBaseline === undefined ? '' : `, 95 % ≤ ${ratio(r.peerNormalisedUpperToBaseline)}`}`,
