@@ -166,7 +166,7 @@ test('layout golden of the whole page', async () => {
   try {
     await openReport(small, report.indexPath);
     const png = await small.screenshot({ fullPage: true, animations: 'disabled', mask: [small.locator('#section-environment .env-grid > div:nth-child(2)')] });
-    expect(toGrayPng(png)).toMatchGoldenImage('report-page', { threshold: GOLDEN_DEFAULTS.derivedThreshold });
+    expect(toGrayPng(png)).toMatchGoldenImage('report-page', { threshold: GOLDEN_DEFAULTS.derivedThreshold, maxDiffPixels: GOLDEN_DEFAULTS.pageMaxDiffPixels });
   } finally {
     await small.close();
   }

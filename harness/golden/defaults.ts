@@ -35,6 +35,12 @@ export const GOLDEN_DEFAULTS = {
    * allowed. Their steps repeat bit for bit, so they take the default.)
    */
   derivedThreshold: 0.01,
+  /**
+   * The report page's failure threshold as a count: the default ratio would excuse 5,231 pixels of
+   * its 640 × 4,087 (a 70 × 70 block, or a missing line of text). Renders repeat pixel for pixel
+   * here; the count leaves room for a few anti-aliasing flips on another CPU.
+   */
+  pageMaxDiffPixels: 25,
   grid: {
     /** Fashion-MNIST images are 28×28. */
     size: 28,

@@ -174,3 +174,26 @@ test('goldens whose names fold to one slug (a_b, a-b) each keep their image', ()
   expect(sources.every(Boolean)).toBe(true);
   expect(new Set(sources).size).toBe(3);
 });
+
+test("golden 'x-diff' and the diff image of golden 'x' each keep their image; only failed goldens carry failure images", () => {
+  const inputs = writeReportFixtures(dir);
+  const png = encodePng({ width: 2, height: 2, channels: 4, data: new Uint8Array(16).fill(255) });
+  const failures = join(inputs.goldenFailuresDir, 'clash');
+  mkdirSync(join(inputs.snapshotsDir, 'clash'), { recursive: true });
+  mkdirSync(failures, { recursive: true });
+  const past = new Date(Date.now() - 3_600_000);
+  for (const name of ['x', 'x-diff', 'never']) {
+    writeFileSync(join(inputs.snapshotsDir, 'clash', `${name}.png`), png);
+    utimesSync(join(inputs.snapshotsDir, 'clash', `${name}.png`), past, past);
+  }
+  writeFileSync(join(failures, 'x-diff.png'), png);
+  const { data, assets } = collectReport({ ...inputs, date: 'd', commit: 'c' });
+  const goldens = data.sections.goldens;
+  if (goldens.status !== 'ok') throw new Error('goldens missing');
+  const byName = Object.fromEntries(goldens.data.entries.filter((e) => e.testFile === 'clash').map((e) => [e.name, e]));
+  expect([byName.x?.status, byName['x-diff']?.status, byName.never?.status]).toEqual(['failed', 'unknown', 'unknown']);
+  const sources = [byName.x?.snapshot?.src, byName.x?.failure?.diff?.src, byName['x-diff']?.snapshot?.src];
+  expect(sources.every((s) => s !== undefined && assets.has(s.replace(/^assets\//, '')))).toBe(true);
+  expect(new Set(sources).size).toBe(3);
+  expect([byName['x-diff']?.failure, byName.never?.failure]).toEqual([undefined, undefined]);
+});

@@ -191,7 +191,8 @@ function goldensSection(head: SectionHead, assets: AssetSet, snapshotsDir: strin
     if (png.length < 24 || png.toString('ascii', 1, 4) !== 'PNG') return undefined;
     return { src: assets.add(`${prefix}.png`, png), width: png.readUInt32BE(16), height: png.readUInt32BE(20), alt };
   };
-  // Slugs fold case and punctuation ('a_b' and 'a-b' meet): a repeated one gets a number, so no golden loses its images.
+  // Slugs fold case and punctuation ('a_b' and 'a-b' meet), and golden 'x-diff' meets the diff of golden 'x':
+  // a repeated name gets a number, so no golden loses its images.
   const taken = new Set<string>();
   const uniqueId = (base: string) => {
     let id = base;
@@ -203,10 +204,10 @@ function goldensSection(head: SectionHead, assets: AssetSet, snapshotsDir: strin
     const id = uniqueId(`golden-${slug(g.testFile)}--${slug(g.name)}`);
     const entry: GoldenEntry = { testFile: g.testFile, name: g.name, status: g.status, detail: g.detail };
     if (g.snapshot) entry.snapshot = ref(g.snapshot, `golden ${g.testFile}/${g.name}`, id);
-    if (g.status !== 'passed') {
+    if (g.status === 'failed') {
       entry.failure = {};
       for (const [kind, path] of Object.entries(g.failure)) {
-        const image = ref(path, `${g.testFile}/${g.name}: ${kind}`, `${id}-${kind}`);
+        const image = ref(path, `${g.testFile}/${g.name}: ${kind}`, uniqueId(`${id}-${kind}`));
         if (image) entry.failure[kind as keyof NonNullable<GoldenEntry['failure']>] = image;
       }
     }
