@@ -24,9 +24,20 @@ export function parseInteger(flag: string, min = Number.MIN_SAFE_INTEGER) {
 export function parsePositiveNumber(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag}: expected a number > 0, found '${value}'`);
+    // Number('0x10') is 16: only decimal notation is a number here.
+    if (!/^\s*\+?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(value) || !Number.isFinite(n) || n <= 0) {
+      throw new InvalidArgumentError(`${flag}: expected a number > 0, found '${value}'`);
+    }
     return n;
   };
+}
+
+/** α values, each once (1 and 1.0 are one α: its run folder and log would be shared). */
+export function parseAlphas(value: string): number[] {
+  const alphas = value.split(',').map((a) => parsePositiveNumber('--alphas')(a.trim()));
+  const repeated = alphas.find((a, i) => alphas.indexOf(a) !== i);
+  if (repeated !== undefined) throw new InvalidArgumentError(`--alphas: expected each α once, found ${repeated} twice (in '${value}')`);
+  return alphas;
 }
 
 /** A fraction strictly between 0 and 1 (10 % is 0.1: a '10' is almost certainly meant as a percentage). */
@@ -116,7 +127,8 @@ program
   .option('--alpha <x>', 'VAE: weight α of the MSE term', parsePositiveNumber('--alpha'))
   .option('--classes <list>', 'comma-separated class ids', parseClasses, [...DEFAULT_CLASSES])
   .option('--out <dir>', 'output folder (default .cache/runs/<model>)')
-  .option('--resume', 'continue from the checkpoint in --out')
+  .addOption(new Option('--resume', 'continue from the checkpoint in --out').conflicts('overwrite'))
+  .option('--overwrite', 'replace a checkpoint already in --out (refused without this or --resume)')
   .option('--checkpoint-every <n>', 'steps between checkpoints', parseInteger('--checkpoint-every', 1), CHECKPOINT_EVERY)
   .option('--quality-every <n>', 'steps between quality signals (Fréchet distance on a fixed batch; 0 = off)', parseInteger('--quality-every', 0), 250)
   .option('--publish', 'also write the compact (float16) inference checkpoint to models/checkpoints/<model>')
@@ -131,7 +143,7 @@ program
 program
   .command('alpha-sweep')
   .description('train the VAE once per α; write the step logs and summary.json (the committed sweep by default)')
-  .option('--alphas <list>', 'comma-separated α values', (v: string) => v.split(',').map((a) => parsePositiveNumber('--alphas')(a.trim())), [1, 10, 100, 500, 2000, 10000, 50000])
+  .option('--alphas <list>', 'comma-separated α values', parseAlphas, [1, 10, 100, 500, 2000, 10000, 50000])
   .option('--steps <n>', 'training steps per α', parseInteger('--steps', 1), 600)
   .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)
   .option('--summary-only', 'summarise existing runs in .cache/runs/vae-alpha-<α> without training')

@@ -335,6 +335,7 @@ export async function runBench(o: BenchCommand): Promise<void> {
   if (quick && (o.compare || o.check)) notes.push('--quick takes too few samples for baseline work: intervals are wide');
   if (quick && o.time !== BENCH_DEFAULTS.timeMs) notes.push(`--time ${o.time} is not used with --quick (${BENCH_DEFAULTS.quick.iterations} iterations per task)`);
   if (o.baseline && !o.compare && !o.check && !o.saveBaseline) notes.push(`--baseline ${o.baseline} is used only with --compare, --check or --save-baseline: ignored`);
+  if (o.allowLoad && !o.saveBaseline) notes.push('--allow-load is used only with --save-baseline: ignored');
   if (o.profile && !backends.includes('tensorflow')) notes.push('--profile times TensorFlow ops, so it profiles the tensorflow backend only: add it to --backends');
 
   console.log(formatReport(report, notes));

@@ -12,7 +12,7 @@ import { datasetChecksums } from '../models/data/fashion-mnist';
 import { PIXELS, SANDAL, SNEAKER, head, loadShoes, type ImageSet } from '../models/data/shoes';
 import { runEnvironment } from '../models/environment';
 import { checkpointDir } from '../models/registry';
-import { LOG_FILE, assertCheckpointFolder, imagesPerStep, train, type StepRecord } from '../models/train';
+import { LOG_FILE, assertCheckpointFolder, assertNotReplacing, imagesPerStep, train, type StepRecord } from '../models/train';
 import type { GenerativeModel, ModelKind } from '../models/types';
 import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
 import { extractFeatures } from '../harness/metrics/features';
@@ -33,6 +33,7 @@ interface TrainCommand {
   classes: number[];
   outDir: string;
   resume?: boolean;
+  overwrite?: boolean;
   checkpointEvery: number;
   qualityEvery: number;
   publish?: boolean;
@@ -76,6 +77,7 @@ export async function runTraining(o: TrainCommand): Promise<void> {
   const publishDir = o.publishDir ?? checkpointDir(o.kind);
   // Refused before training, not after it.
   if (o.publish) assertCheckpointFolder(publishDir, '--publish');
+  assertNotReplacing(o.outDir, o);
   const data = loadShoes('train', o.classes, o.dataDir);
   const steps = trainingSteps(o, data);
   const quality = o.qualityEvery > 0 ? await qualitySignal(o.seed, o.classes, o.dataDir) : undefined;

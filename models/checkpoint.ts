@@ -117,13 +117,26 @@ function storedBytes(spec: tf.io.WeightsManifestEntry): number {
   return spec.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_VALUE[stored] ?? 4);
 }
 
+/** The one weights group of a TF.js weights manifest, its shape checked so that a damaged file is named rather than crashed on. */
+function weightsGroup(json: unknown, manifestPath: string): { path: string; specs: tf.io.WeightsManifestEntry[] } {
+  const group = (json as { weightsManifest?: unknown[] } | null)?.weightsManifest?.[0] as { paths?: unknown; weights?: unknown } | undefined;
+  if (typeof group !== 'object' || group === null) throw new CheckpointError(`${manifestPath}: expected a "weightsManifest" list with one group, found none`);
+  const path = Array.isArray(group.paths) ? group.paths[0] : undefined;
+  if (typeof path !== 'string') throw new CheckpointError(`${manifestPath}: expected "weightsManifest[0].paths" to name the .weights.bin file, found ${JSON.stringify(group.paths ?? null)}`);
+  const specs = group.weights;
+  const bad = Array.isArray(specs) ? specs.findIndex((w) => typeof w?.name !== 'string' || !Array.isArray(w?.shape) || !w.shape.every((d: unknown) => Number.isSafeInteger(d) && (d as number) >= 0)) : -1;
+  if (!Array.isArray(specs) || bad >= 0) {
+    const found = Array.isArray(specs) ? `entry ${bad}: ${JSON.stringify(specs[bad]).slice(0, 120)}` : JSON.stringify(specs ?? null);
+    throw new CheckpointError(`${manifestPath}: expected "weightsManifest[0].weights" to list each weight's name and shape, found ${found}`);
+  }
+  return { path, specs };
+}
+
 function readWeights(dir: string, manifestPath: string): { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer; binPath: string } {
-  const group = readJson(manifestPath).weightsManifest?.[0];
-  if (!group) throw new CheckpointError(`${manifestPath}: no weightsManifest`);
-  const binPath = join(dir, group.paths[0]);
+  const { path, specs } = weightsGroup(readJson(manifestPath), manifestPath);
+  const binPath = join(dir, path);
   if (!existsSync(binPath)) throw new CheckpointError(`${binPath}: missing`);
   const bin = readFileSync(binPath);
-  const specs: tf.io.WeightsManifestEntry[] = group.weights;
   const expected = specs.reduce((sum, spec) => sum + storedBytes(spec), 0);
   if (bin.byteLength !== expected) {
     throw new CheckpointError(`${binPath}: expected ${expected} bytes for the ${specs.length} weights ${manifestPath} lists, found ${bin.byteLength} (truncated or from another checkpoint)`);
@@ -132,7 +145,10 @@ function readWeights(dir: string, manifestPath: string): { specs: tf.io.WeightsM
 }
 
 export function readManifest<T = Record<string, unknown>>(dir: string): T {
-  return readJson(join(dir, MANIFEST_FILE)) as T;
+  const path = join(dir, MANIFEST_FILE);
+  const manifest = readJson(path);
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw new CheckpointError(`${path}: expected a JSON object, found ${JSON.stringify(manifest)?.slice(0, 80)}`);
+  return manifest as T;
 }
 
 export async function loadNetwork(dir: string, name: string): Promise<tf.LayersModel> {

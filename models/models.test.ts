@@ -179,6 +179,21 @@ test('a damaged checkpoint is an error naming the file, not a raw decode failure
   await expect(loadNetwork(again, 'decoder')).rejects.toThrow(/decoder\.weights\.bin: expected \d+ bytes .* found \d+/);
 });
 
+test('a checkpoint JSON missing a field names the file and the field, not a TypeError', async () => {
+  const committed = join('models', 'checkpoints', 'classifier');
+  const damaged = (edit: (json: any) => unknown, file = 'classifier.json') => {
+    const dir = tempDir();
+    for (const f of ['classifier.json', 'classifier.weights.bin', 'manifest.json']) writeFileSync(join(dir, f), readFileSync(join(committed, f)));
+    writeFileSync(join(dir, file), JSON.stringify(edit(JSON.parse(readFileSync(join(dir, file), 'utf8')))));
+    return dir;
+  };
+  const load = (dir: string) => loadNetwork(dir, 'classifier');
+  await expect(load(damaged((j) => ({ ...j, weightsManifest: [] })))).rejects.toThrow(/classifier\.json: expected a "weightsManifest" list with one group, found none/);
+  await expect(load(damaged((j) => (delete j.weightsManifest[0].paths, j)))).rejects.toThrow(/classifier\.json: expected "weightsManifest\[0\]\.paths" to name the \.weights\.bin file, found null/);
+  await expect(load(damaged((j) => (delete j.weightsManifest[0].weights[1].shape, j)))).rejects.toThrow(/classifier\.json: expected "weightsManifest\[0\]\.weights" to list each weight's name and shape, found entry 1: \{"name":/);
+  expect(() => readManifest(damaged(() => null, 'manifest.json'))).toThrow(/manifest\.json: expected a JSON object, found null/);
+});
+
 test('--out that holds other files is refused untouched; --resume past its checkpoint is refused', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'notes.txt'), 'mine');

@@ -32,6 +32,8 @@ export interface TrainOptions extends ModelOptions {
   backend: BackendInfo;
   /** Continue from the checkpoint in `outDir`. */
   resume?: boolean;
+  /** Replace a checkpoint already in `outDir` (refused otherwise: it may hold the only full-precision state of a long run). */
+  overwrite?: boolean;
   /** Save a checkpoint every this many steps (and at the end). */
   checkpointEvery?: number;
   /** Record `quality` every this many steps (0: never). */
@@ -172,6 +174,12 @@ export function assertCheckpointFolder(outDir: string, flag = '--out'): void {
   assertWritableFolder(outDir, flag, { replaced: true });
 }
 
+/** A run that neither resumes nor was told to overwrite must not replace the checkpoint in `outDir`. */
+export function assertNotReplacing(outDir: string, o: Pick<TrainOptions, 'resume' | 'overwrite'>): void {
+  if (o.resume || o.overwrite || !existsSync(join(outDir, MANIFEST_FILE))) return;
+  throw new Error(`--out: ${outDir} already holds a checkpoint (${MANIFEST_FILE}); pass --resume to continue it or --overwrite to replace it`);
+}
+
 /** Images one step of `kind` takes (`batchesPerStep` batches); more than the data holds is an error naming --batch. */
 export function imagesPerStep(kind: ModelKind, batchSize: number, data: Pick<ImageSet, 'count' | 'classes'>): number {
   const images = batchSize * batchesPerStep(kind);
@@ -185,6 +193,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   validateTrainOptions(o);
   const stepImages = imagesPerStep(o.kind, o.batchSize, o.data);
   assertCheckpointFolder(o.outDir);
+  assertNotReplacing(o.outDir, o);
   const trainable = createTrainable(o.kind, o.seed, o);
   const pixels = toPixelRange(o.data.images, trainable.pixelRange);
   let start = 0;

@@ -149,7 +149,10 @@ check_binding_symbols() {
   log "every TF_/TFE_ symbol the binding imports is defined in the rebuilt libtensorflow"
 }
 
-[ -f "$archive" ] || build_archive "$(fetch_wheel)"
+if [ ! -f "$archive" ]; then
+  wheel=$(fetch_wheel) # an assignment, so a failed fetch or checksum stops here (set -e); an argument would not
+  build_archive "$wheel"
+fi
 install_node_modules
 check_binding_symbols
 TF_CPP_MIN_LOG_LEVEL=2 node -e 'const tf = require("@tensorflow/tfjs-node"); tf.ready().then(() => console.log(`[setup-native] ok: backend ${tf.getBackend()}, tfjs-node ${tf.version["tfjs-node"]}, libtensorflow ${tf.backend().binding.TF_Version}`))' >&2

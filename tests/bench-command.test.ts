@@ -52,10 +52,11 @@ function scaleBaseline(saved: BaselineFile, factor: number): void {
 }
 
 test('a quick run times the selected task only, prints it and writes a valid bench.json, exit 0', async () => {
-  const run = await bench({ quick: true });
+  const run = await bench({ quick: true, allowLoad: true });
   expect(run).toMatchObject({ exitCode: undefined, errors: [] });
   expect(run.printed).toContain('golden/pixelmatch-grid');
   expect(run.printed).toContain(`--baseline ${baselinePath} is used only with --compare, --check or --save-baseline: ignored`);
+  expect(run.printed).toContain('--allow-load is used only with --save-baseline: ignored');
   const report = validateBenchReport(JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')));
   expect(report.tasks.map((t) => [t.id, t.status])).toEqual([[TASK, 'completed']]);
   expect(report.tasks[0]).toMatchObject({ tensors: { growth: 0 }, baseline: null });

@@ -8,6 +8,7 @@ import { sweepRunMismatch } from '../commands/alpha-sweep';
 import { removeStaleRenders } from '../commands/report';
 import { DEFAULT_CLASSES } from '../models/data/shoes';
 import { referenceConfig } from '../models/registry';
+import { assertNotReplacing } from '../models/train';
 
 function parse(...args: string[]): Promise<unknown> {
   const quiet = (c: Command) => c.exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
@@ -22,6 +23,10 @@ test.each([
   [['train', '--model', 'vae', '--batch', '0'], /--batch: expected an integer ≥ 1, found '0'/],
   [['train', '--model', 'vae', '--alpha', '0'], /--alpha: expected a number > 0, found '0'/],
   [['train', '--model', 'vae', '--steps', '1.5'], /--steps: expected an integer ≥ 1, found '1\.5'/],
+  [['train', '--model', 'vae', '--alpha', '0x10'], /--alpha: expected a number > 0, found '0x10'/],
+  [['alpha-sweep', '--alphas', '1,10,1.0'], /--alphas: expected each α once, found 1 twice \(in '1,10,1\.0'\)/],
+  [['alpha-sweep', '--alphas', '1e3,1000'], /--alphas: expected each α once, found 1000 twice/],
+  [['train', '--model', 'vae', '--resume', '--overwrite'], /option '--resume' cannot be used with option '--overwrite'/],
   [['train', '--model', 'vae', '--classes', '5,12'], /--classes: expected integers 0-9/],
   [['train', '--model', 'vae', '--classes', '5,,7'], /--classes: expected comma-separated integers 0-9, found '' \(in '5,,7'\)/],
   [['train', '--model', 'vae', '--classes', '0x5'], /--classes: expected comma-separated integers 0-9, found '0x5'/],
@@ -44,6 +49,18 @@ test('report --out, evaluate --export and train-classifier --out naming a file a
   await expect(parse('report', '--out', file, '--skip-evaluate', '--no-render')).rejects.toThrow(`--out: expected a folder, found the file ${file}`);
   await expect(parse('evaluate', '--json', join(file, '..', 'm.json'), '--export', file)).rejects.toThrow(`--export: expected a folder, found the file ${file}`);
   await expect(parse('train-classifier', '--out', file)).rejects.toThrow(`--out: expected a folder for the checkpoint, found the file ${file}`);
+});
+
+test('train refuses to replace a checkpoint unless resuming or told to overwrite, before loading any data', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'cli-train-'));
+  writeFileSync(join(out, 'manifest.json'), '{}');
+  const refusal = `--out: ${out} already holds a checkpoint (manifest.json); pass --resume to continue it or --overwrite to replace it`;
+  await expect(parse('train', '--model', 'vae', '--steps', '1', '--out', out)).rejects.toThrow(refusal);
+  expect(readdirSync(out)).toEqual(['manifest.json']);
+  expect(() => assertNotReplacing(out, {})).toThrow(refusal);
+  expect(() => assertNotReplacing(out, { overwrite: true })).not.toThrow();
+  expect(() => assertNotReplacing(out, { resume: true })).not.toThrow();
+  expect(() => assertNotReplacing(join(out, 'new'), {})).not.toThrow();
 });
 
 test('a build that did not render both pictures removes those of an earlier build, and says so', () => {

@@ -58,7 +58,7 @@ describe('bad input is a clear error naming the file', () => {
 
   test('missing file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fmnist-'));
-    expect(() => readSplit('test', dir, unverified)).toThrow(/t10k-images-idx3-ubyte\.gz: missing/);
+    expect(() => readSplit('test', dir, unverified)).toThrow(/t10k-images-idx3-ubyte\.gz: missing\. Expected the official .*set FASHION_MNIST_DIR=\/path\/to\/them, or run `npm run data -- --download`/);
   });
 
   test('a folder where a file should be', () => {

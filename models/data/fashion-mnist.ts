@@ -74,13 +74,12 @@ export function dataDirFromEnv(): string | undefined {
   return process.env[FASHION_MNIST_DIR_ENV] || undefined;
 }
 
+const WHERE_TO_GET_THE_FILES = `Put the four official .gz files there, set ${FASHION_MNIST_DIR_ENV}=/path/to/them, or run \`npm run data -- --download\`.`;
+
 export function resolveDataDir(explicitDir?: string): string {
   const dir = explicitDir ?? dataDirFromEnv() ?? DEFAULT_CACHE_DIR;
   if (!existsSync(dir)) {
-    throw new DatasetError(
-      `Fashion-MNIST folder ${dir} does not exist. Put the four official .gz files there, set ` +
-        `${FASHION_MNIST_DIR_ENV}=/path/to/them, or run \`npm run data -- --download\`.`,
-    );
+    throw new DatasetError(`Fashion-MNIST folder ${dir} does not exist. ${WHERE_TO_GET_THE_FILES}`);
   }
   return dir;
 }
@@ -89,7 +88,7 @@ export function resolveDataDir(explicitDir?: string): string {
 function readGzipped(dir: string, file: OfficialFile, verify: boolean): Buffer {
   const path = join(dir, file.name);
   if (!existsSync(path)) {
-    throw new DatasetError(`${path}: missing. Expected the official ${file.name} (sha256 ${file.sha256}).`);
+    throw new DatasetError(`${path}: missing. Expected the official ${file.name} (sha256 ${file.sha256}). ${WHERE_TO_GET_THE_FILES}`);
   }
   if (!statSync(path).isFile()) throw new DatasetError(`${path}: expected the official ${file.name} file, found a folder.`);
   const gz = readFileSync(path);
