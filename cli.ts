@@ -142,7 +142,7 @@ program
 
 program
   .command('alpha-sweep')
-  .description('train the VAE once per α; write the step logs and summary.json (the committed sweep by default)')
+  .description('train the VAE once per α (replacing its run in .cache/runs/vae-alpha-<α>); write the step logs and summary.json (the committed sweep by default)')
   .option('--alphas <list>', 'comma-separated α values', parseAlphas, [1, 10, 100, 500, 2000, 10000, 50000])
   .option('--steps <n>', 'training steps per α', parseInteger('--steps', 1), 600)
   .option('--seed <n>', 'run seed', parseInteger('--seed', 0), 1)

@@ -75,7 +75,7 @@ export async function runAlphaSweep(o: { alphas: number[]; steps: number; seed: 
   for (const alpha of o.alphas) {
     if (!o.summaryOnly) {
       await runTraining({
-        kind: 'vae', alpha, steps: o.steps, batch: SWEEP_BATCH, seed: o.seed, classes: [...DEFAULT_CLASSES], outDir: runDir(alpha), checkpointEvery: o.steps, qualityEvery: SWEEP_QUALITY_EVERY,
+        kind: 'vae', alpha, steps: o.steps, batch: SWEEP_BATCH, seed: o.seed, classes: [...DEFAULT_CLASSES], outDir: runDir(alpha), overwrite: true, checkpointEvery: o.steps, qualityEvery: SWEEP_QUALITY_EVERY,
         backend: o.backend, dataDir: o.dataDir,
       });
     } else if (!existsSync(join(runDir(alpha), MANIFEST_FILE))) {

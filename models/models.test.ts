@@ -149,7 +149,8 @@ test('--resume checks the step log it continues, naming the file and line', asyn
   writeFileSync(log, `${lines[1]}\n${lines[0]}\n`);
   await expect(run('vae', dir, 3, { resume: true })).rejects.toThrow(/expected records of steps 0–1 in order, found step 1 at record 1/);
   writeFileSync(log, 'not json at all\n');
-  await expect(run('vae', dir, 1)).resolves.toMatchObject({ start: 0 }); // a new run replaces the folder: its log is not read
+  await expect(run('vae', dir, 1)).rejects.toThrow(/already holds a checkpoint \(manifest\.json\); pass --resume to continue it or --overwrite to replace it/);
+  await expect(run('vae', dir, 1, { overwrite: true })).resolves.toMatchObject({ start: 0 }); // a new run replaces the folder: its log is not read
 });
 
 test('the quality signal is recorded every qualityEvery steps, from the model being trained', async () => {
