@@ -29,6 +29,13 @@ describe('compareImages', () => {
     expect([...mismatch!.diff.data.subarray(500 * 4, 500 * 4 + 4)]).toEqual([255, 0, 0, 255]);
   });
 
+  test('the diff paints pixels lighter in the actual image red and darker ones blue', () => {
+    const grey: RgbaImage = { width: 2, height: 1, channels: 4, data: Uint8Array.from([128, 128, 128, 255, 128, 128, 128, 255]) };
+    const actual: RgbaImage = { ...grey, data: Uint8Array.from([200, 200, 200, 255, 50, 50, 50, 255]) };
+    const mismatch = compareImages(grey, actual, { maxDiffPixels: 0 })!;
+    expect([...mismatch.diff.data]).toEqual([255, 0, 0, 255, 0, 0, 255, 255]);
+  });
+
   test('the default ratio allows 0.2% of the pixels: 1 of a 28×28 image, not 2', () => {
     const single = gridRgba(blobs.subarray(0, 784), 1, { padding: 0 });
     expect(single.width * single.height).toBe(784);

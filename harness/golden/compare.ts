@@ -75,7 +75,8 @@ export function compareImages(expected: RgbaImage, actual: RgbaImage, options: C
     diff.data,
     width,
     height,
-    { threshold: resolved.threshold, includeAA: resolved.includeAA },
+    // Red where the actual image is lighter, blue where it is darker (pixelmatch's y: expected − actual > 0).
+    { threshold: resolved.threshold, includeAA: resolved.includeAA, diffColor: [255, 0, 0], diffColorAlt: [0, 0, 255] },
   );
   const ratio = diffPixels / total;
   if (expected.width !== actual.width || expected.height !== actual.height) {

@@ -53,11 +53,22 @@ describe('toMatchGoldenImage', () => {
   });
 
   test('CI mode fails on a missing golden, says how to create it, and writes nothing', () => {
-    const result = toMatchGoldenImage.call(jestLike('none'), png, 'grid');
+    const self = jestLike('none');
+    const result = toMatchGoldenImage.call(self, png, 'grid');
     expect(result.pass).toBe(false);
     expect(result.message()).toContain('Golden image \'grid\' is missing: snapshots/fixture/grid.png');
     expect(result.message()).toContain('`npm test -- -u`');
     expect(existsSync(golden())).toBe(false);
+    expect(self.snapshotState.unmatched).toBe(1);
+  });
+
+  test("a golden gone since an earlier failure takes that failure's images with it (they compared with it)", () => {
+    toMatchGoldenImage.call(jestLike('new'), png, 'grid');
+    expect(toMatchGoldenImage.call(jestLike('new'), shiftedPng, 'grid').pass).toBe(false);
+    expect(existsSync(artefact('diff'))).toBe(true);
+    rmSync(golden());
+    expect(toMatchGoldenImage.call(jestLike('none'), png, 'grid').pass).toBe(false);
+    expect(['expected', 'actual', 'diff', 'composite'].filter((k) => existsSync(artefact(k)))).toEqual([]);
   });
 
   test('a matching image passes in every mode and is never rewritten', () => {
@@ -150,6 +161,14 @@ describe('toMatchGoldenImage', () => {
     expect(existsSync(artefact('diff'))).toBe(false);
   });
 
+  test('.not compares pixels or throws: an unreadable golden or one of another size proves no difference', () => {
+    toMatchGoldenImage.call(jestLike('new'), png, 'grid');
+    const wider = encodePng(imagesToGrid(blobs, 4));
+    expect(() => toMatchGoldenImage.call(jestLike('new', { isNot: true }), wider, 'grid')).toThrow(/golden 'grid' is 62×62 and the image 122×32, so no pixel was compared/);
+    writeFileSync(golden(), 'not a png');
+    expect(() => toMatchGoldenImage.call(jestLike('new', { isNot: true }), shiftedPng, 'grid')).toThrow(/golden 'grid' cannot be read, so nothing was compared: .*not a PNG file/);
+  });
+
   test('two tests in one file cannot share a golden name', () => {
     expect(toMatchGoldenImage.call(jestLike('new', { testName: 'first' }), png, 'shared').pass).toBe(true);
     expect(toMatchGoldenImage.call(jestLike('new', { testName: 'first' }), png, 'shared').pass).toBe(true);
@@ -159,7 +178,8 @@ describe('toMatchGoldenImage', () => {
   });
 
   test('bad input is an error', () => {
-    expect(() => toMatchGoldenImage.call(jestLike('new'), 'grid.png', 'grid')).toThrow(/expected an encoded PNG/);
+    expect(() => toMatchGoldenImage.call(jestLike('new'), 'grid.png', 'grid')).toThrow("toMatchGoldenImage('grid'): expected an encoded PNG (Buffer / Uint8Array) or a grid spec { images: Float32Array, columns: number }, found a String");
+    expect(() => toMatchGoldenImage.call(jestLike('new'), { images: new Float64Array(784), columns: 1 }, 'grid')).toThrow(/found an object whose images are a Float64Array and columns a Number$/);
     expect(() => toMatchGoldenImage.call(jestLike('new'), png, 'grid.png')).toThrow(/leave out the \.png/);
     expect(() => toMatchGoldenImage.call(jestLike('new'), Buffer.from('nope'), 'grid')).toThrow(/received image for golden 'grid': not a PNG/);
   });

@@ -87,13 +87,15 @@ function isBytes(value: unknown): value is Uint8Array {
 }
 
 /** The received value as PNG bytes: given as is, or a grid laid out and encoded here. */
-export function receivedToPng(received: unknown): Buffer {
+export function receivedToPng(received: unknown, name: string): Buffer {
   if (isBytes(received)) return Buffer.from(received.buffer, received.byteOffset, received.byteLength);
   const spec = received as Partial<GridSpec> | null;
   if (typeof spec === 'object' && spec !== null && isFloat32Array(spec.images) && typeof spec.columns === 'number') {
     return encodePng(imagesToGrid(spec.images, spec.columns, spec));
   }
-  throw new TypeError('toMatchGoldenImage: expected an encoded PNG (Buffer / Uint8Array) or a grid spec { images: Float32Array, columns }');
+  const typeOf = (v: unknown) => Object.prototype.toString.call(v).slice(8, -1);
+  const found = typeof spec === 'object' && spec !== null && 'images' in spec ? `an object whose images are a ${typeOf(spec.images)} and columns a ${typeOf(spec.columns)}` : `a ${typeOf(spec)}`;
+  throw new TypeError(`toMatchGoldenImage('${name}'): expected an encoded PNG (Buffer / Uint8Array) or a grid spec { images: Float32Array, columns: number }, found ${found}`);
 }
 
 type Comparison = { exists: false } | { exists: true; bytes: Buffer; expected?: RgbaImage; mismatch: (Partial<ImageMismatch> & { errorMessage: string }) | null };
@@ -129,7 +131,7 @@ export function toMatchGoldenImage(this: MatcherThis, received: unknown, name: s
   validateGoldenName(name);
   const resolved = resolveCompareOptions(options);
   const golden = goldenPath(ctx.rootDir, ctx.testPath, name);
-  const actualPng = receivedToPng(received);
+  const actualPng = receivedToPng(received, name);
   const actual = decodePng(actualPng, `received image for golden '${name}'`);
   recordUsage({ kind: 'golden', path: golden, testPath: ctx.testPath });
   const found = compareWithGolden(golden, actual, resolved);
@@ -137,6 +139,11 @@ export function toMatchGoldenImage(this: MatcherThis, received: unknown, name: s
   if (this.isNot) {
     // `.not`: "this image must differ from the golden" (e.g. a perturbed checkpoint). Never writes.
     if (!found.exists) throw new Error(`.not.toMatchGoldenImage: golden '${name}' does not exist (${ctx.rel(golden)}); nothing to differ from`);
+    // Differing must mean differing pixels: an unreadable golden or another size proves nothing about the model.
+    if (!found.expected) throw new Error(`.not.toMatchGoldenImage: golden '${name}' cannot be read, so nothing was compared: ${found.mismatch?.errorMessage}`);
+    if (found.expected.width !== actual.width || found.expected.height !== actual.height) {
+      throw new Error(`.not.toMatchGoldenImage: golden '${name}' is ${found.expected.width}×${found.expected.height} and the image ${actual.width}×${actual.height}, so no pixel was compared`);
+    }
     const thresholds = describeThresholds(resolved, actual.width * actual.height);
     return {
       pass: found.mismatch === null,
@@ -164,6 +171,8 @@ export function toMatchGoldenImage(this: MatcherThis, received: unknown, name: s
       removeArtefacts(artefacts);
       return { pass: true, message: () => `${hint}\n\nGolden '${name}' matches (${ctx.rel(golden)}).` };
     case 'fail-missing':
+      // Images of an earlier failure would show a comparison with a golden that is no longer there.
+      removeArtefacts(artefacts);
       return {
         pass: false,
         message: () =>

@@ -3,7 +3,7 @@
  * After a run of the whole suite, lists goldens under snapshots/ and keys of
  * snapshots/metrics.json that no test used. With -u it removes them (as jest removes obsolete
  * snapshots); in CI mode (--ci or CI=true) it fails the run; otherwise it only warns. Two test
- * files sharing one golden folder (same file name in two folders) always fail the run.
+ * files that wrote into one golden folder (same file name in two folders) fail any run, partial too.
  *
  * Loaded through obsolete-reporter.cjs: jest requires reporters without transforming them.
  */
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { readBaselines, updateBaselines } from './baseline';
 import { GOLDEN_DEFAULTS } from './defaults';
-import { findObsolete, incompleteRunReason, partialRunReason, type FileOutcome, type ObsoleteResult } from './obsolete';
+import { findObsolete, goldenCollisions, incompleteRunReason, partialRunReason, type FileOutcome, type ObsoleteResult } from './obsolete';
 import { FAILURE_KINDS, metricsBaselinePath, snapshotsDir, TEST_SUFFIX } from './paths';
 import { recordCompared } from './compared';
 import { readUsage, type UsageRecord } from './usage';
@@ -90,8 +90,23 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
   }
 
   private judge(contexts: Set<TestContext>, results: AggregatedResult, usage: readonly UsageRecord[]): void {
-    if (results.runExecError || results.wasInterrupted) return;
-    if (partialRunReason(this.globalConfig) || incompleteRunReason(results, this.globalConfig.bail)) return;
+    const problems = [...this.rootDirs(contexts)].flatMap((rootDir) => this.collisions(rootDir, usage));
+    if (!results.runExecError && !results.wasInterrupted && !partialRunReason(this.globalConfig) && !incompleteRunReason(results, this.globalConfig.bail)) {
+      problems.push(...this.obsolete(contexts, results, usage));
+    }
+    if (problems.length > 0) this.lastError = new Error(problems.join('\n'));
+  }
+
+  private collisions(rootDir: string, usage: readonly UsageRecord[]): string[] {
+    return goldenCollisions(rootDir, usage).map(({ dir, testFiles }) => {
+      const message = `golden folder ${dir} is used by ${testFiles.length} test files (${testFiles.join(', ')}): rename one test file`;
+      process.stderr.write(`\n✕ ${message}\n`);
+      return message;
+    });
+  }
+
+  /** Only a full, completed run can tell which goldens no test uses. */
+  private obsolete(contexts: Set<TestContext>, results: AggregatedResult, usage: readonly UsageRecord[]): string[] {
     const outcomes: FileOutcome[] = results.testResults.map((r) => ({
       testFilePath: r.testFilePath,
       clean: !r.testExecError && r.numFailingTests === 0 && r.numPendingTests === 0 && r.numTodoTests === 0,
@@ -109,7 +124,7 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
       const found = findObsolete({ rootDir, goldenFiles: listPngs(snapshotsDir(rootDir)), baselines, baselinesFile, usage, outcomes, testFiles: listTestFiles(rootDir) });
       problems.push(...this.act(rootDir, baselinesFile, found));
     }
-    if (problems.length > 0) this.lastError = new Error(problems.join('\n'));
+    return problems;
   }
 
   /** Prints, removes (with -u) and returns the problems that fail the run. */
@@ -117,11 +132,6 @@ export default class ObsoleteGoldenReporter implements Pick<Reporter, 'onRunComp
     const rel = (p: string) => relative(rootDir, p) || p;
     const write = (text: string) => process.stderr.write(text + '\n');
     const problems: string[] = [];
-    for (const { dir, testFiles } of found.collisions) {
-      const message = `golden folder ${dir} is used by ${testFiles.length} test files (${testFiles.join(', ')}): rename one test file`;
-      write(`\n✕ ${message}`);
-      problems.push(message);
-    }
     const count = found.goldens.length + found.metricKeys.length;
     if (count === 0) return problems;
     const listing = [

@@ -1,4 +1,4 @@
-import { findObsolete, incompleteRunReason, partialRunReason, type ObsoleteInput } from './obsolete';
+import { findObsolete, goldenCollisions, incompleteRunReason, partialRunReason, type ObsoleteInput } from './obsolete';
 import type { MetricBaseline } from './types';
 
 describe('partialRunReason', () => {
@@ -54,7 +54,6 @@ describe('findObsolete', () => {
     expect(findObsolete(input())).toEqual({
       goldens: ['/repo/snapshots/gone/grid.png', '/repo/snapshots/stray.png', '/repo/snapshots/vae/old.png'],
       metricKeys: ['old.kid'],
-      collisions: [],
     });
   });
 
@@ -76,14 +75,11 @@ describe('findObsolete', () => {
   });
 
   test('two test files with the same name write into one golden folder: a collision', () => {
-    const found = findObsolete(
-      input({
-        usage: [
-          { kind: 'golden', path: '/repo/snapshots/model/a.png', testPath: '/repo/models/vae/model.test.ts' },
-          { kind: 'golden', path: '/repo/snapshots/model/b.png', testPath: '/repo/models/gan/model.test.ts' },
-        ],
-      }),
-    );
-    expect(found.collisions).toEqual([{ dir: 'snapshots/model', testFiles: ['models/gan/model.test.ts', 'models/vae/model.test.ts'] }]);
+    const collisions = goldenCollisions('/repo', [
+      { kind: 'golden', path: '/repo/snapshots/model/a.png', testPath: '/repo/models/vae/model.test.ts' },
+      { kind: 'golden', path: '/repo/snapshots/model/b.png', testPath: '/repo/models/gan/model.test.ts' },
+      { kind: 'golden', path: '/repo/snapshots/other/c.png', testPath: '/repo/tests/other.test.ts' },
+    ]);
+    expect(collisions).toEqual([{ dir: 'snapshots/model', testFiles: ['models/gan/model.test.ts', 'models/vae/model.test.ts'] }]);
   });
 });

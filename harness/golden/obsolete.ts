@@ -80,8 +80,12 @@ export interface ObsoleteInput {
 export interface ObsoleteResult {
   goldens: string[];
   metricKeys: string[];
-  /** Golden folders written by more than one test file (same file name in two folders). */
-  collisions: { dir: string; testFiles: string[] }[];
+}
+
+/** A golden folder written by more than one test file (same file name in two folders). */
+export interface GoldenCollision {
+  dir: string;
+  testFiles: string[];
 }
 
 /** <rootDir>/snapshots/<stem>/… → <stem>; files directly under snapshots/ belong to no test file. */
@@ -115,17 +119,20 @@ export function findObsolete(input: ObsoleteInput): ObsoleteResult {
     .filter(([, entry]) => !uncleanFiles.has(sourceTestFile(rootDir, entry.source)))
     .map(([key]) => key)
     .sort();
+  return { goldens, metricKeys };
+}
 
+/** Golden folders that more than one test file wrote to in this run, full or partial. */
+export function goldenCollisions(rootDir: string, usage: readonly UsageRecord[]): GoldenCollision[] {
   const writers = new Map<string, Set<string>>();
   for (const u of usage) {
     if (u.kind !== 'golden') continue;
     const dir = relative(rootDir, u.path).split(sep).slice(0, -1).join('/');
     writers.set(dir, (writers.get(dir) ?? new Set()).add(u.testPath));
   }
-  const collisions = [...writers]
+  return [...writers]
     .filter(([, files]) => files.size > 1)
     .map(([dir, files]) => ({ dir, testFiles: [...files].map((f) => relative(rootDir, f)).sort() }));
-  return { goldens, metricKeys, collisions };
 }
 
 function safeStem(testPath: string): string | undefined {

@@ -37,6 +37,7 @@ export function updateModeOf(snapshotState: Partial<JestSnapshotState> | undefin
 /** Counts the outcome the way jest counts snapshots, so the summary line includes goldens. */
 export function countOutcome(snapshotState: Partial<JestSnapshotState> | undefined, action: UpdateAction): void {
   if (!snapshotState) return;
-  const counter = ({ pass: 'matched', 'write-new': 'added', overwrite: 'updated', 'fail-mismatch': 'unmatched' } as const)[action as Exclude<UpdateAction, 'fail-missing'>];
-  if (counter && typeof snapshotState[counter] === 'number') snapshotState[counter]++;
+  // jest counts a snapshot missing under --ci as unmatched too.
+  const counter = ({ pass: 'matched', 'write-new': 'added', overwrite: 'updated', 'fail-mismatch': 'unmatched', 'fail-missing': 'unmatched' } as const)[action];
+  if (typeof snapshotState[counter] === 'number') snapshotState[counter]++;
 }
