@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join, relative, resolve } from 'node:path';
 import { BENCH_DEFAULTS } from './harness/bench/defaults';
+import { METRIC_DEFAULTS } from './harness/metrics/defaults';
 import { REPORT_DEFAULTS } from './harness/report/defaults';
 import { BACKENDS, parseBackendName, useBackend } from './models/backend';
 import { CLASS_NAMES, dataDirFromEnv, downloadFashionMnist, ensureFashionMnist, readSplit, resolveDataDir } from './models/data/fashion-mnist';
@@ -174,7 +175,7 @@ program
   .command('evaluate')
   .description('evaluate the committed checkpoints: metrics with bootstrap intervals, as JSON and a table')
   .option('--json <file>', 'write the metrics document here', 'reports/metrics.json')
-  .option('--samples <n>', 'generated samples per model', parseInteger('--samples', 2), 2000)
+  .option('--samples <n>', 'generated samples per model', parseInteger('--samples', METRIC_DEFAULTS.precisionRecallNeighbours + 1), 2000)
   .option('--seed <n>', 'evaluation seed', parseInteger('--seed', 0), 1)
   .option('--export <dir>', 'also write samples, reconstructions and references as PNG folders and float32 arrays')
   .addOption(backendOption())

@@ -53,8 +53,10 @@ export function estimateFromReplicates(value: number, replicates: ArrayLike<numb
 }
 
 /**
- * Percentile interval shifted by the bootstrap bias estimate, mean(replicates) − value (Efron &
- * Tibshirani 1993, §10.6). For plug-in statistics whose bias grows as resamples repeat items (the
+ * Percentile interval shifted by the bootstrap bias estimate b = mean(replicates) − value (the
+ * estimate of Efron & Tibshirani 1993, §10.2; the shift is this project's: their §10.6 corrects
+ * the value, θ̂ − b, not the interval, and the standard alternatives are the basic or BCa
+ * intervals). For plug-in statistics whose bias grows as resamples repeat items (the
  * Fréchet distance; precision/recall, whose k-NN balls grow when only ~63% of items are distinct),
  * the plain percentile interval can miss the value altogether. `range` clips the shifted interval
  * to the statistic's range (a distance is never negative, a share lies in [0, 1]).

@@ -92,6 +92,8 @@ test('seeded: the same options give the same numbers, and no tensors leak', () =
 test('bad options are RangeErrors naming the option', () => {
   expect(() => computeMetrics(input, { samples: 0 })).toThrow(/metric option samples: expected a number > 0, found 0/);
   expect(() => computeMetrics(input, { spreadNeighbours: 1 })).toThrow('metric option spreadNeighbours: expected at least 2, found 1');
+  expect(() => computeMetrics(input, { samples: 3 })).toThrow('metric option samples: expected at least precisionRecallNeighbours + 1 = 4, found 3');
+  expect(() => computeMetrics(input, { precisionRecallCandidates: 2 })).toThrow('metric option precisionRecallCandidates: expected at least precisionRecallNeighbours = 3, found 2');
 });
 
 test('path lengths from reused samples equal those decoded afresh from the same start latents', () => {
