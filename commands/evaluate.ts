@@ -3,13 +3,14 @@
  * atomically, prints a table, and with `--export DIR` writes the images behind the numbers.
  * A model whose checkpoint is missing or unreadable is reported as missing, with the reason.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { PNG } from 'pngjs';
 import type { BackendInfo } from '../models/backend';
 import { assertWritableFile, assertWritableFolder, writeFolderAtomically, writeJsonAtomically } from '../models/atomic-write';
 import { MANIFEST_FILE, readManifest } from '../models/checkpoint';
+import { sha256 } from '../models/checksum';
 import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { predictLabels } from '../models/classifier/model';
 import { PIXELS, loadShoes, type ImageSet } from '../models/data/shoes';
@@ -33,6 +34,8 @@ import {
 export interface EvaluateCommand {
   /** Where the JSON document goes. */
   json: string;
+  /** What set `json`, for errors (default `--json`; the report's is its --out folder). */
+  jsonSource?: string;
   samples: number;
   seed: number;
   /** Folder for PNGs and float32 arrays of samples, reconstructions and real references. */
@@ -49,8 +52,9 @@ async function loadCheckpoint(kind: ModelKind): Promise<Loaded> {
   if (!existsSync(join(dir, MANIFEST_FILE))) return { status: { status: 'missing', reason: `no checkpoint at ${shown} (${MANIFEST_FILE} not found)` } };
   try {
     const manifest = readManifest<{ step?: number; seed?: number }>(dir);
+    const manifestSha256 = sha256(readFileSync(join(dir, MANIFEST_FILE)));
     const model = await loadGenerative(kind, dir);
-    return { model, trainingSeed: manifest.seed, status: { status: 'evaluated', checkpoint: shown, step: manifest.step, trainingSeed: manifest.seed } };
+    return { model, trainingSeed: manifest.seed, status: { status: 'evaluated', checkpoint: shown, step: manifest.step, trainingSeed: manifest.seed, manifestSha256 } };
   } catch (error) {
     return { status: { status: 'missing', reason: `checkpoint at ${shown} cannot be loaded: ${(error as Error).message}` } };
   }
@@ -152,7 +156,7 @@ function exportRun(dir: string, run: MetricsRun, real: ImageSet, reference: Imag
 export async function runEvaluate(o: EvaluateCommand): Promise<EvaluationDocument> {
   const log = (line: string) => console.error(`[evaluate] ${line}`);
   const jsonPath = resolve(o.json);
-  assertWritableFile(jsonPath, '--json');
+  assertWritableFile(jsonPath, o.jsonSource ?? '--json');
   if (o.export) assertWritableFolder(resolve(o.export), '--export');
   if (!existsSync(join(CLASSIFIER_DIR, MANIFEST_FILE))) {
     throw new Error(`no classifier checkpoint at ${CLASSIFIER_DIR}: the metrics need it (run \`npm run train-classifier\` first)`);

@@ -64,7 +64,7 @@ export async function runReport(o: ReportCommand = {}): Promise<void> {
       try {
         const { runEvaluate } = await import('./evaluate');
         const { METRIC_DEFAULTS } = await import('../harness/metrics/defaults');
-        await runEvaluate({ json: metricsPath, samples: METRIC_DEFAULTS.samples, seed: METRIC_DEFAULTS.seed, backend: backend.info, dataDir });
+        await runEvaluate({ json: metricsPath, jsonSource: '--out (its metrics.json)', samples: METRIC_DEFAULTS.samples, seed: METRIC_DEFAULTS.seed, backend: backend.info, dataDir });
       } catch (error) {
         // A stale metrics.json must not pass for this run's numbers.
         metricsFailure = `evaluation failed: ${errorText(error)}`;

@@ -1,12 +1,14 @@
 /** The command line rejects unknown flags and bad values with messages naming them. */
-import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseClasses, program } from '../cli';
 import { sweepRunMismatch } from '../commands/alpha-sweep';
+import { runEvaluate } from '../commands/evaluate';
 import { removeStaleRenders } from '../commands/report';
 import { DEFAULT_CLASSES } from '../models/data/shoes';
+import type { BackendInfo } from '../models/backend';
 import { referenceConfig } from '../models/registry';
 import { assertNotReplacing } from '../models/train';
 
@@ -62,6 +64,15 @@ test('train refuses to replace a checkpoint unless resuming or told to overwrite
   expect(() => assertNotReplacing(out, { overwrite: true })).not.toThrow();
   expect(() => assertNotReplacing(out, { resume: true })).not.toThrow();
   expect(() => assertNotReplacing(join(out, 'new'), {})).not.toThrow();
+});
+
+test("an evaluation the report runs names the report's --out when its metrics.json cannot be written", async () => {
+  const out = mkdtempSync(join(tmpdir(), 'report-out-'));
+  mkdirSync(join(out, 'metrics.json'));
+  const backend = { name: 'cpu', description: 'unused' } as unknown as BackendInfo;
+  await expect(runEvaluate({ json: join(out, 'metrics.json'), jsonSource: '--out (its metrics.json)', samples: 4, seed: 1, backend })).rejects.toThrow(
+    `--out (its metrics.json): expected a file path, found the folder ${join(out, 'metrics.json')}`,
+  );
 });
 
 test('a build that did not render both pictures removes those of an earlier build, and says so', () => {

@@ -151,6 +151,8 @@ export interface EvaluatedModel {
   /** Training step and seed recorded in the checkpoint manifest. */
   step?: number;
   trainingSeed?: number;
+  /** sha256 of the checkpoint's manifest.json: which checkpoint was scored (a retrained one can repeat the step). */
+  manifestSha256?: string;
 }
 
 /** The JSON file `evaluate` writes. */

@@ -1,5 +1,5 @@
 /** The report builder without a browser: every bad input becomes a reason, claims decide as stated. */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReportFixtures } from '../../fixtures/report-inputs';
@@ -134,6 +134,17 @@ test('claims pass with the intervals apart the claimed way, fail apart the other
   expect(checks([row('laplacianVariance', 'DCGAN', 0.02, 0.06, 0.08), row('laplacianVariance', 'VAE', 0.03, 0.01, 0.04)])['dcgan-sharper-than-vae']).toBe('missing');
 });
 
+test("a claim's detail shows interval ends apart from the bound they were decided against", () => {
+  const detail = (rows: MetricRow[], id: string) => claimChecks(rows).find((c) => c.id === id)!;
+  const blurry = detail([{ metric: 'laplacianVariance', subject: 'VAE', value: 0.02, interval: [0.01, 0.03], ratioToReal: 0.9996, ratioInterval: [0.9991, 0.99985] }], 'vae-samples-blurry');
+  expect(blurry).toMatchObject({ status: 'passed', detail: 'VAE / real = 0.9996 [0.999, 0.9999]' });
+  const sharper = detail([
+    { metric: 'laplacianVariance', subject: 'DCGAN', value: 0.0702, interval: [0.06004, 0.08] },
+    { metric: 'laplacianVariance', subject: 'VAE', value: 0.02, interval: [0.01, 0.06001] },
+  ], 'dcgan-sharper-than-vae');
+  expect(sharper).toMatchObject({ status: 'passed', detail: 'DCGAN 0.0702 [0.06004, 0.0800] vs VAE 0.0200 [0.0100, 0.0600]' });
+});
+
 test('a claim without an interval is not decidable, however far apart the values', () => {
   const checks = (rows: MetricRow[]) => Object.fromEntries(claimChecks(rows).map((c) => [c.id, c.status]));
   expect(checks([{ metric: 'laplacianVariance', subject: 'DCGAN', value: 9 }, { metric: 'laplacianVariance', subject: 'VAE', value: 0.01, interval: [0, 0.02] }])['dcgan-sharper-than-vae']).toBe('missing');
@@ -196,4 +207,20 @@ test("golden 'x-diff' and the diff image of golden 'x' each keep their image; on
   expect(sources.every((s) => s !== undefined && assets.has(s.replace(/^assets\//, '')))).toBe(true);
   expect(new Set(sources).size).toBe(3);
   expect([byName['x-diff']?.failure, byName.never?.failure]).toEqual([undefined, undefined]);
+});
+
+test('metrics scored on another checkpoint than the report shows (a --skip-evaluate after retraining) are missing, saying which', () => {
+  const inputs = writeReportFixtures(dir);
+  const doc = JSON.parse(readFileSync(inputs.metricsPath, 'utf8'));
+  const manifestSha = (kind: string) => sha256(readFileSync(join(inputs.checkpointsDir, kind, 'manifest.json')));
+  doc.checkpoints.vae.manifestSha256 = manifestSha('vae');
+  doc.checkpoints.dcgan = { ...doc.checkpoints.dcgan, step: 50, manifestSha256: manifestSha('dcgan') };
+  writeFileSync(inputs.metricsPath, JSON.stringify(doc));
+  const section = () => collectReport({ ...inputs, date: 'd', commit: 'c' }).data.sections.metrics;
+  expect(section().status).toBe('ok');
+  doc.checkpoints.dcgan.manifestSha256 = '0'.repeat(64);
+  writeFileSync(inputs.metricsPath, JSON.stringify(doc));
+  const stale = section();
+  expect(stale.status).toBe('missing');
+  expect(stale.status === 'missing' && stale.reason).toMatch(/metrics\.json scored other checkpoints than the report shows: dcgan \(scored at step 50; .*dcgan\/manifest\.json is now another checkpoint, step 900\); run `npm run evaluate`/);
 });

@@ -244,7 +244,7 @@ export function collectReport(o: BuildOptions): Collected {
     images.status === 'ok' ? encodeRows(assets, prefix, pick(images), scale) : [{ label: 'all', status: 'missing', reason: images.reason }];
 
   const curves = buildCurves({ checkpointsDir: paths.checkpoints, alphaSweepDir: paths.alphaSweep, maxPoints: o.maxCurvePoints, trackingThreshold: o.trackingThreshold });
-  const metrics = o.metricsFailure ? missing(o.metricsFailure) : readMetrics(paths.metrics, images.status === 'ok' ? images.measurements : []);
+  const metrics = o.metricsFailure ? missing(o.metricsFailure) : readMetrics(paths.metrics, images.status === 'ok' ? images.measurements : [], paths.checkpoints);
   const bench = readBench(paths.bench);
 
   const data: ReportData = {

@@ -3,6 +3,10 @@
  * metric table (one column per subject: real data and each model), the definitions, and the seed
  * article's claims as checks decided on the measured numbers and their bootstrap intervals.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANIFEST_FILE } from '../../models/checkpoint';
+import { sha256 } from '../../models/checksum';
 import type { Estimate, EvaluationDocument, MetricKey } from '../metrics/types';
 import { modelLabel } from './defaults';
 import { displayPath, errorText, isRecord, missing, readJson } from './inputs';
@@ -205,15 +209,41 @@ function provenanceOf(doc: EvaluationDocument, path: string): string {
 }
 
 /**
- * The metrics section: reads the evaluation document and merges `extraRows` (measured by the
- * report build itself). Missing or malformed input is a `Missing` with the reason.
+ * Models whose scored checkpoint (by its manifest's sha256) is not the one in `checkpointsDir`
+ * now: their numbers would sit beside pictures of another checkpoint. Documents that predate the
+ * fingerprint are not checked.
  */
-export function readMetrics(path: string, extraRows: MetricRow[] = []): Maybe<{ data: MetricsData }> {
+function staleCheckpoints(doc: EvaluationDocument, checkpointsDir: string): string[] {
+  return Object.entries(doc.checkpoints).flatMap(([kind, entry]) => {
+    if (!isRecord(entry) || entry.status !== 'evaluated' || typeof entry.manifestSha256 !== 'string') return [];
+    const manifest = join(checkpointsDir, kind, MANIFEST_FILE);
+    const now = existsSync(manifest) ? sha256(readFileSync(manifest)) : undefined;
+    if (now === entry.manifestSha256) return [];
+    return [`${kind} (scored at step ${entry.step ?? '?'}; ${displayPath(manifest)} ${now ? `is now another checkpoint, step ${stepOf(manifest)}` : 'is gone'})`];
+  });
+}
+
+function stepOf(manifestPath: string): string {
+  try {
+    return String(JSON.parse(readFileSync(manifestPath, 'utf8')).step ?? '?');
+  } catch {
+    return '?';
+  }
+}
+
+/**
+ * The metrics section: reads the evaluation document and merges `extraRows` (measured by the
+ * report build itself). Missing, malformed or stale input (scored on other checkpoints than
+ * `checkpointsDir` holds) is a `Missing` with the reason.
+ */
+export function readMetrics(path: string, extraRows: MetricRow[] = [], checkpointsDir?: string): Maybe<{ data: MetricsData }> {
   const json = readJson(path, PRODUCER);
   if (json.status === 'missing') return json;
   const problem = problemWith(json.value);
   if (problem) return missing(`${displayPath(path)} cannot be read: ${problem}; ${PRODUCER}.`);
   const doc = json.value as EvaluationDocument;
+  const stale = checkpointsDir === undefined ? [] : staleCheckpoints(doc, checkpointsDir);
+  if (stale.length) return missing(`${displayPath(path)} scored other checkpoints than the report shows: ${stale.join('; ')}; ${PRODUCER}.`);
   const notes: string[] = [];
   let rows: MetricRow[];
   try {
@@ -238,13 +268,25 @@ export function readMetrics(path: string, extraRows: MetricRow[] = []): Maybe<{ 
 
 // ─── Claims ──────────────────────────────────────────────────────────────────────────────────
 
-function num(x: number): string {
+function num(x: number, digits = 3): string {
   const a = Math.abs(x);
-  return a === 0 ? '0' : a >= 1e4 || a < 1e-3 ? x.toExponential(2) : x.toPrecision(3);
+  return a === 0 ? '0' : a >= 1e4 || a < 1e-3 ? x.toExponential(digits - 1) : x.toPrecision(digits);
 }
 
-function show(r: MetricRow): string {
-  return `${num(r.value)}${r.interval ? ` [${num(r.interval[0])}, ${num(r.interval[1])}]` : ''}`;
+/**
+ * x to 3 significant digits, or more where 3 would show it on the bound a verdict was decided
+ * against, or across it (a ratio 0.9996 is not "1.00" beside a verdict "below 1").
+ */
+function numBeside(x: number, bound: number | undefined): string {
+  if (bound === undefined || x === bound) return num(x);
+  let digits = 3;
+  while (digits < 9 && Math.sign(Number(num(x, digits)) - bound) !== Math.sign(x - bound)) digits++;
+  return num(x, digits);
+}
+
+/** Value and interval; each end shown apart from the bound it was compared with. */
+function show(r: MetricRow, beside: { lo?: number; hi?: number } = {}): string {
+  return `${num(r.value)}${r.interval ? ` [${numBeside(r.interval[0], beside.lo)}, ${numBeside(r.interval[1], beside.hi)}]` : ''}`;
 }
 
 
@@ -253,7 +295,7 @@ function show(r: MetricRow): string {
  * they overlap, the bootstrap noise cannot tell, and the claim is not decidable.
  */
 function above(a: MetricRow, b: MetricRow): ClaimVerdict {
-  const detail = `${a.subject} ${show(a)} vs ${b.subject} ${show(b)}`;
+  const detail = `${a.subject} ${show(a, { lo: b.interval?.[1], hi: b.interval?.[0] })} vs ${b.subject} ${show(b, { lo: a.interval?.[1], hi: a.interval?.[0] })}`;
   const without = [a, b].filter((r) => !r.interval).map((r) => r.subject);
   if (without.length) return { status: 'missing', detail: `${detail}: no interval for ${without.join(' and ')}, so noise cannot be ruled out` };
   // The values must agree with their intervals: a biased statistic's percentile interval can leave out its own value.
@@ -265,8 +307,8 @@ function above(a: MetricRow, b: MetricRow): ClaimVerdict {
 /** The ratio to real data is below 1: passed with its whole interval below 1, failed with it wholly above, else not decidable. */
 function ratioBelowOne(r: MetricRow): ClaimVerdict {
   if (r.ratioToReal === undefined) return { status: 'missing', detail: `no ratio to real data for ${r.subject}` };
-  const ci = r.ratioInterval ? ` [${num(r.ratioInterval[0])}, ${num(r.ratioInterval[1])}]` : '';
-  const detail = `${r.subject} / real = ${num(r.ratioToReal)}${ci}`;
+  const ci = r.ratioInterval ? ` [${numBeside(r.ratioInterval[0], 1)}, ${numBeside(r.ratioInterval[1], 1)}]` : '';
+  const detail = `${r.subject} / real = ${numBeside(r.ratioToReal, 1)}${ci}`;
   if (!r.ratioInterval) return { status: 'missing', detail: `${detail}: no interval for the ratio, so noise cannot be ruled out` };
   if (r.ratioToReal < 1 && r.ratioInterval[1] < 1) return { status: 'passed', detail };
   if (r.ratioToReal > 1 && r.ratioInterval[0] > 1) return { status: 'failed', detail: `${detail}: above 1, whole interval` };
