@@ -90,6 +90,11 @@ export async function runReport(o: ReportCommand = {}): Promise<void> {
       const result = await renderReport(report.indexPath, outDir);
       for (const p of result.problems) log(`page problem: ${p}`);
       log(`rendered ${rel(result.png)} and ${rel(result.pdf)}`);
+      // A console error or a failed request means some part of the page did not draw.
+      if (result.problems.length) {
+        log(`the page had ${result.problems.length} problem${result.problems.length > 1 ? 's' : ''} (above): the pictures show it as it drew`);
+        process.exitCode = 1;
+      }
       rendered = true;
     } catch (error) {
       log(`rendering failed: ${errorText(error)} (the HTML report is complete; --no-render skips this step)`);

@@ -10,7 +10,7 @@ import { HOSTILE_METRIC, MISSING_WGAN_REASON, writeReportFixtures } from '../fix
 import { GOLDEN_DEFAULTS } from '../harness/golden/defaults';
 import { decodePng, encodePng } from '../harness/golden/png';
 import { buildReport, type BuildResult } from '../harness/report/build';
-import { launchChromium, openReport, VIEWPORT, watchProblems } from '../harness/report/render';
+import { launchChromium, openReport, renderReport, VIEWPORT, watchProblems } from '../harness/report/render';
 import { SECTION_ORDER } from '../harness/report/types';
 
 /** Luminance only (Rec. 601 weights): a third of the bytes to commit; colour changes still show as grey changes. */
@@ -50,6 +50,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   rmSync(WORK, { recursive: true, force: true });
+});
+
+test('renderReport writes a full-page PNG at the viewport width and an A4 PDF, with no page problem', async () => {
+  const rendered = await renderReport(report.indexPath, report.outDir);
+  expect(rendered.problems).toEqual([]);
+  const png = decodePng(readFileSync(rendered.png), rendered.png);
+  expect(png.width).toBe(VIEWPORT.width);
+  expect(png.height).toBeGreaterThan(3 * VIEWPORT.height);
+  const pdf = readFileSync(rendered.pdf, 'latin1');
+  expect(pdf.startsWith('%PDF-')).toBe(true);
+  expect(Number(/\/Type\s*\/Pages[^>]*\/Count (\d+)/.exec(pdf)?.[1])).toBeGreaterThan(1);
 });
 
 test('the page loads from file:// with no console error and no failed request', () => {
