@@ -21,14 +21,27 @@ test('atomic writes create folders, replace content and leave no temporary files
   expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['x.png']);
 });
 
-test('a failed write leaves the target as it was and no temporary file', () => {
+test('a write that fails part-way leaves the target as it was and no temporary file', () => {
   const path = join(dir, 'x.json');
   writeFileAtomically(path, 'one');
-  mkdirSync(join(dir, 'folder'));
-  // Renaming a file over a folder fails: the old content stays and the temporary goes.
-  expect(() => writeFileAtomically(join(dir, 'folder'), 'two')).toThrow();
+  jest.isolateModules(() => {
+    // The disk fills after half the bytes: a writer that wrote in place would leave 'tw'.
+    jest.doMock('node:fs', () => {
+      const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
+      return {
+        ...actual,
+        writeFileSync: (target: string, content: string) => {
+          actual.writeFileSync(target, content.slice(0, content.length / 2));
+          throw Object.assign(new Error(`ENOSPC: no space left on device, write '${target}'`), { code: 'ENOSPC' });
+        },
+      };
+    });
+    const { writeFileAtomically: write } = require('./atomic-write') as typeof import('./atomic-write');
+    expect(() => write(path, 'twotwo')).toThrow(/^ENOSPC: no space left on device, write '.*x\.json\.[^']*\.tmp'$/);
+  });
+  jest.dontMock('node:fs');
   expect(readFileSync(path, 'utf8')).toBe('one');
-  expect(readdirSync(dir).sort()).toEqual(['folder', 'x.json']);
+  expect(readdirSync(dir)).toEqual(['x.json']);
 });
 
 test('a target that cannot be a file is refused up front, naming the flag', () => {

@@ -46,6 +46,8 @@ describe.each(MODEL_KINDS)('%s', (kind) => {
     const before = tf.memory().numTensors;
     const losses = readLosses(trainable.step(batch, 2));
     expect(tf.memory().numTensors).toBe(before);
+    const names = { vae: ['kl', 'loss', 'mse'], dcgan: ['d_loss', 'g_loss'], 'wgan-gp': ['c_loss', 'g_loss', 'gp', 'wasserstein'] }[kind];
+    expect(Object.keys(losses).sort()).toEqual(names);
     for (const value of Object.values(losses)) expect(Number.isFinite(value)).toBe(true);
     batch.dispose();
   });
