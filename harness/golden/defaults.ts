@@ -36,9 +36,9 @@ export const GOLDEN_DEFAULTS = {
    */
   derivedThreshold: 0.01,
   /**
-   * The report page's failure threshold as a count: the default ratio would excuse 5,231 pixels of
-   * its 640 × 4,087 (a 70 × 70 block, or a missing line of text). Renders repeat pixel for pixel
-   * here; the count leaves room for a few anti-aliasing flips on another CPU.
+   * The report page's failure threshold as a count: on its 640 px × ~4,100 px the default ratio
+   * would excuse over 5,000 pixels (a 70 × 70 block, or a missing line of text). Renders repeat
+   * pixel for pixel here; the count leaves room for a few anti-aliasing flips on another CPU.
    */
   pageMaxDiffPixels: 25,
   grid: {

@@ -75,9 +75,9 @@ export type MetricOptions = typeof METRIC_DEFAULTS;
 
 /**
  * Counts below which a metric has nothing to measure: a spread needs two decodings around a centre,
- * a covariance, a k-NN ball or a KID pair needs two items.
+ * a KID pair or a path-length mean two items (`samples` is checked against k below).
  */
-const AT_LEAST: Partial<Record<keyof MetricOptions, number>> = { samples: 2, spreadNeighbours: 2, kidSubsetSize: 2, pathLengthSamples: 2 };
+const AT_LEAST: Partial<Record<keyof MetricOptions, number>> = { spreadNeighbours: 2, kidSubsetSize: 2, pathLengthSamples: 2 };
 
 /** Options that measure rather than count; every other number must be an integer. */
 const REAL_VALUED: ReadonlySet<string> = new Set(['inversionLearningRate', 'pathLengthEpsilon', 'spreadRadius', 'highFrequencyRadius', 'confidence']);

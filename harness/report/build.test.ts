@@ -134,15 +134,21 @@ test('claims pass with the intervals apart the claimed way, fail apart the other
   expect(checks([row('laplacianVariance', 'DCGAN', 0.02, 0.06, 0.08), row('laplacianVariance', 'VAE', 0.03, 0.01, 0.04)])['dcgan-sharper-than-vae']).toBe('missing');
 });
 
-test("a claim's detail shows interval ends apart from the bound they were decided against", () => {
+test("a claim's detail prints the compared interval ends, and each value against its ends, in their true order", () => {
   const detail = (rows: MetricRow[], id: string) => claimChecks(rows).find((c) => c.id === id)!;
   const blurry = detail([{ metric: 'laplacianVariance', subject: 'VAE', value: 0.02, interval: [0.01, 0.03], ratioToReal: 0.9996, ratioInterval: [0.9991, 0.99985] }], 'vae-samples-blurry');
-  expect(blurry).toMatchObject({ status: 'passed', detail: 'VAE / real = 0.9996 [0.999, 0.9999]' });
+  expect(blurry).toMatchObject({ status: 'passed', detail: 'VAE / real = 0.9996 [0.9991, 0.9999]' });
   const sharper = detail([
-    { metric: 'laplacianVariance', subject: 'DCGAN', value: 0.0702, interval: [0.06004, 0.08] },
-    { metric: 'laplacianVariance', subject: 'VAE', value: 0.02, interval: [0.01, 0.06001] },
+    { metric: 'laplacianVariance', subject: 'DCGAN', value: 0.07, interval: [0.06054, 0.08] },
+    { metric: 'laplacianVariance', subject: 'VAE', value: 0.02, interval: [0.01, 0.06046] },
   ], 'dcgan-sharper-than-vae');
-  expect(sharper).toMatchObject({ status: 'passed', detail: 'DCGAN 0.0702 [0.06004, 0.0800] vs VAE 0.0200 [0.0100, 0.0600]' });
+  // At 3 digits both ends print 0.0605.
+  expect(sharper).toMatchObject({ status: 'passed', detail: 'DCGAN 0.07000 [0.06054, 0.08000] vs VAE 0.02000 [0.01000, 0.06046]' });
+  const insideItsInterval = detail([
+    { metric: 'laplacianVariance', subject: 'DCGAN', value: 0.06004, interval: [0.06002, 0.08] },
+    { metric: 'laplacianVariance', subject: 'VAE', value: 0.02, interval: [0.01, 0.03] },
+  ], 'dcgan-sharper-than-vae');
+  expect(insideItsInterval.detail).toBe('DCGAN 0.06004 [0.06002, 0.08000] vs VAE 0.02000 [0.01000, 0.03000]');
 });
 
 test('a claim without an interval is not decidable, however far apart the values', () => {
@@ -223,4 +229,9 @@ test('metrics scored on another checkpoint than the report shows (a --skip-evalu
   const stale = section();
   expect(stale.status).toBe('missing');
   expect(stale.status === 'missing' && stale.reason).toMatch(/metrics\.json scored other checkpoints than the report shows: dcgan \(scored at step 50; .*dcgan\/manifest\.json is now another checkpoint, step 900\); run `npm run evaluate`/);
+  // A manifest that cannot be read is a reason too, not a build that throws.
+  rmSync(join(inputs.checkpointsDir, 'vae', 'manifest.json'));
+  mkdirSync(join(inputs.checkpointsDir, 'vae', 'manifest.json'));
+  const unreadable = section();
+  expect(unreadable.status === 'missing' && unreadable.reason).toMatch(/: vae \(scored at step \?; .*vae\/manifest\.json cannot be read \(Error: EISDIR/);
 });

@@ -217,15 +217,24 @@ function staleCheckpoints(doc: EvaluationDocument, checkpointsDir: string): stri
   return Object.entries(doc.checkpoints).flatMap(([kind, entry]) => {
     if (!isRecord(entry) || entry.status !== 'evaluated' || typeof entry.manifestSha256 !== 'string') return [];
     const manifest = join(checkpointsDir, kind, MANIFEST_FILE);
-    const now = existsSync(manifest) ? sha256(readFileSync(manifest)) : undefined;
-    if (now === entry.manifestSha256) return [];
-    return [`${kind} (scored at step ${entry.step ?? '?'}; ${displayPath(manifest)} ${now ? `is now another checkpoint, step ${stepOf(manifest)}` : 'is gone'})`];
+    let now: string;
+    try {
+      if (!existsSync(manifest)) now = 'is gone';
+      else {
+        const bytes = readFileSync(manifest);
+        if (sha256(bytes) === entry.manifestSha256) return [];
+        now = `is now another checkpoint, step ${stepOf(bytes)}`;
+      }
+    } catch (error) {
+      now = `cannot be read (${errorText(error)})`;
+    }
+    return [`${kind} (scored at step ${entry.step ?? '?'}; ${displayPath(manifest)} ${now})`];
   });
 }
 
-function stepOf(manifestPath: string): string {
+function stepOf(manifest: Buffer): string {
   try {
-    return String(JSON.parse(readFileSync(manifestPath, 'utf8')).step ?? '?');
+    return String(JSON.parse(manifest.toString('utf8')).step ?? '?');
   } catch {
     return '?';
   }
@@ -274,28 +283,34 @@ function num(x: number, digits = 3): string {
 }
 
 /**
- * x to 3 significant digits, or more where 3 would show it on the bound a verdict was decided
- * against, or across it (a ratio 0.9996 is not "1.00" beside a verdict "below 1").
+ * The fewest significant digits (3 or more) at which every pair prints in the order of its true
+ * values: the interval ends a verdict compared, and each value against its own ends (a ratio
+ * 0.9996 is not "1.00" beside a verdict "below 1").
  */
-function numBeside(x: number, bound: number | undefined): string {
-  if (bound === undefined || x === bound) return num(x);
+function digitsKeepingOrder(pairs: Array<[number, number]>): number {
+  const ordered = (d: number) => pairs.every(([x, y]) => x === y || Math.sign(Number(num(x, d)) - Number(num(y, d))) === Math.sign(x - y));
   let digits = 3;
-  while (digits < 9 && Math.sign(Number(num(x, digits)) - bound) !== Math.sign(x - bound)) digits++;
-  return num(x, digits);
+  while (digits < 12 && !ordered(digits)) digits++;
+  return digits;
 }
 
-/** Value and interval; each end shown apart from the bound it was compared with. */
-function show(r: MetricRow, beside: { lo?: number; hi?: number } = {}): string {
-  return `${num(r.value)}${r.interval ? ` [${numBeside(r.interval[0], beside.lo)}, ${numBeside(r.interval[1], beside.hi)}]` : ''}`;
+function show(r: MetricRow, digits = 3): string {
+  return `${num(r.value, digits)}${r.interval ? ` [${num(r.interval[0], digits)}, ${num(r.interval[1], digits)}]` : ''}`;
 }
 
+/** A row's value against its own interval ends. */
+function ownOrder(r: MetricRow): Array<[number, number]> {
+  return r.interval ? [[r.value, r.interval[0]], [r.value, r.interval[1]]] : [];
+}
 
 /**
  * `a` above `b`: passed when a's interval lies wholly above b's, failed when wholly below; when
  * they overlap, the bootstrap noise cannot tell, and the claim is not decidable.
  */
 function above(a: MetricRow, b: MetricRow): ClaimVerdict {
-  const detail = `${a.subject} ${show(a, { lo: b.interval?.[1], hi: b.interval?.[0] })} vs ${b.subject} ${show(b, { lo: a.interval?.[1], hi: a.interval?.[0] })}`;
+  const compared: Array<[number, number]> = a.interval && b.interval ? [[a.interval[0], b.interval[1]], [a.interval[1], b.interval[0]]] : [];
+  const digits = digitsKeepingOrder([...compared, ...ownOrder(a), ...ownOrder(b)]);
+  const detail = `${a.subject} ${show(a, digits)} vs ${b.subject} ${show(b, digits)}`;
   const without = [a, b].filter((r) => !r.interval).map((r) => r.subject);
   if (without.length) return { status: 'missing', detail: `${detail}: no interval for ${without.join(' and ')}, so noise cannot be ruled out` };
   // The values must agree with their intervals: a biased statistic's percentile interval can leave out its own value.
@@ -307,8 +322,10 @@ function above(a: MetricRow, b: MetricRow): ClaimVerdict {
 /** The ratio to real data is below 1: passed with its whole interval below 1, failed with it wholly above, else not decidable. */
 function ratioBelowOne(r: MetricRow): ClaimVerdict {
   if (r.ratioToReal === undefined) return { status: 'missing', detail: `no ratio to real data for ${r.subject}` };
-  const ci = r.ratioInterval ? ` [${numBeside(r.ratioInterval[0], 1)}, ${numBeside(r.ratioInterval[1], 1)}]` : '';
-  const detail = `${r.subject} / real = ${numBeside(r.ratioToReal, 1)}${ci}`;
+  const ends = r.ratioInterval ?? [];
+  const digits = digitsKeepingOrder([[r.ratioToReal, 1], ...ends.map((e): [number, number] => [e, 1]), ...ends.map((e): [number, number] => [r.ratioToReal!, e])]);
+  const ci = r.ratioInterval ? ` [${num(r.ratioInterval[0], digits)}, ${num(r.ratioInterval[1], digits)}]` : '';
+  const detail = `${r.subject} / real = ${num(r.ratioToReal, digits)}${ci}`;
   if (!r.ratioInterval) return { status: 'missing', detail: `${detail}: no interval for the ratio, so noise cannot be ruled out` };
   if (r.ratioToReal < 1 && r.ratioInterval[1] < 1) return { status: 'passed', detail };
   if (r.ratioToReal > 1 && r.ratioInterval[0] > 1) return { status: 'failed', detail: `${detail}: above 1, whole interval` };
