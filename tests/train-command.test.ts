@@ -66,7 +66,7 @@ test('--publish writes the float16 inference checkpoint of the weights the run t
   expect(generative.latentDim).toBe(100);
 });
 
-test('train-classifier writes a float16 checkpoint and records the test accuracy of that file, over the whole test split', async () => {
+test('train-classifier writes a float16 checkpoint and records a test accuracy equal to that file’s, over the whole test split', async () => {
   const backend = await useBackend('tensorflow');
   const outDir = join(scratch, 'classifier');
   const log = jest.spyOn(console, 'log').mockImplementation(() => {});

@@ -58,7 +58,7 @@ describe('peak FP32', () => {
   });
   test('an override that is not a positive number is an error naming it', () => {
     expect(() => computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_PEAK_GFLOPS: 'lots' })).toThrow("$BENCH_PEAK_GFLOPS: expected a number > 0, found 'lots'");
-    expect(() => computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_CPU_GHZ: '-1' })).toThrow(/^\$BENCH_CPU_GHZ: /);
+    expect(() => computePeak(parseCpuinfo(CPUINFO), 2, { BENCH_CPU_GHZ: '-1' })).toThrow("$BENCH_CPU_GHZ: expected a number > 0, found '-1'");
   });
   test('no clock anywhere: peak 0 (unknown), saying which variable to set', () => {
     const p = computePeak({ ...parseCpuinfo(CPUINFO), mhz: null }, 2, {});
