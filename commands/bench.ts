@@ -7,7 +7,7 @@
 import { relative, resolve } from 'node:path';
 import { assertWritableFile, updateUnderLock } from '../models/atomic-write';
 import { intraOpThreads, useBackend, type BackendInfo, type BackendName } from '../models/backend';
-import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
+import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, flaggedTiming, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, busyBaselineRefusal, deviceLabel, loadWarning } from '../harness/bench/environment';
 import { profileTask } from '../harness/bench/op-profile';
@@ -350,7 +350,10 @@ export async function runBench(o: BenchCommand): Promise<void> {
       saveBaseline(baselinePath, merged);
       return merged;
     });
-    log(`wrote baseline ${baselinePath}: ${report.tasks.filter((t) => t.status === 'completed').length} tasks from this run, ${saved.tasks.length} in all`);
+    const kept = report.tasks.filter((t) => flaggedTiming(t, o.threshold)).map((t) => t.id);
+    const fromRun = report.tasks.filter((t) => t.status === 'completed').length - kept.length;
+    log(`wrote baseline ${baselinePath}: ${fromRun} tasks from this run, ${saved.tasks.length} in all` +
+      (kept.length ? `; kept the earlier entries of ${kept.join(', ')}: flagged in this run (cleared or not), so no reference` : ''));
   } else if (o.saveBaseline) {
     problems.push(`baseline not saved (${baselinePath} unchanged) because of the errors above`);
   }

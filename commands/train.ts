@@ -11,7 +11,7 @@ import { CLASSIFIER_DIR, loadClassifier } from '../models/classifier/load';
 import { datasetChecksums } from '../models/data/fashion-mnist';
 import { PIXELS, SANDAL, SNEAKER, head, loadShoes, type ImageSet } from '../models/data/shoes';
 import { runEnvironment } from '../models/environment';
-import { checkpointDir } from '../models/registry';
+import { checkpointDir, INFERENCE_NETWORKS } from '../models/registry';
 import { LOG_FILE, assertCheckpointFolder, assertNotReplacing, imagesPerStep, train, type StepRecord } from '../models/train';
 import type { GenerativeModel, ModelKind } from '../models/types';
 import { classifierFeatureExtractor } from '../harness/metrics/classifier-features';
@@ -104,9 +104,7 @@ export async function runTraining(o: TrainCommand): Promise<void> {
   if (o.publish) {
     const target = publishDir;
     const manifest = readManifest<object>(o.outDir);
-    const inference: Record<string, LayersModel> = o.kind === 'vae'
-      ? { encoder: result.trainable.networks.encoder!, decoder: result.trainable.networks.decoder! }
-      : { generator: result.trainable.networks.generator! };
+    const inference: Record<string, LayersModel> = Object.fromEntries(INFERENCE_NETWORKS[o.kind].map((name) => [name, result.trainable.networks[name]!]));
     await saveCheckpoint(target, {
       networks: inference,
       manifest: { ...manifest, medianStepMs: median, weights: 'float16' },

@@ -41,9 +41,18 @@ export function createTrainable(kind: ModelKind, seed: number, opts: ModelOption
 }
 
 export function referenceConfig(kind: ModelKind, opts: ModelOptions = {}): object {
-  if (kind === 'vae') return { ...REFERENCE_VAE, alpha: opts.alpha ?? REFERENCE_VAE.alpha };
-  return kind === 'dcgan' ? REFERENCE_DCGAN : REFERENCE_WGAN_GP;
+  switch (kind) {
+    case 'vae':
+      return { ...REFERENCE_VAE, alpha: opts.alpha ?? REFERENCE_VAE.alpha };
+    case 'dcgan':
+      return REFERENCE_DCGAN;
+    case 'wgan-gp':
+      return REFERENCE_WGAN_GP;
+  }
 }
+
+/** The networks an inference checkpoint holds (what `--publish` writes and `loadGenerative` reads). */
+export const INFERENCE_NETWORKS: Record<ModelKind, readonly string[]> = { vae: ['encoder', 'decoder'], dcgan: ['generator'], 'wgan-gp': ['generator'] };
 
 export function checkpointDir(kind: ModelKind): string {
   return join(CHECKPOINTS_DIR, kind);
@@ -56,6 +65,11 @@ export async function loadGenerative(kind: ModelKind, dir = checkpointDir(kind))
   if (!Number.isSafeInteger(latentDim) || (latentDim as number) < 1) {
     throw new CheckpointError(`${join(dir, MANIFEST_FILE)}: expected the ${kind} model's config with an integer latentDim, found ${JSON.stringify(manifest.config)?.slice(0, 80) ?? 'no config'}`);
   }
-  if (kind === 'vae') return vaeGenerative(await loadNetwork(dir, 'encoder'), await loadNetwork(dir, 'decoder'), latentDim as number);
-  return generatorAsGenerative(kind, await loadNetwork(dir, 'generator'), latentDim as number);
+  switch (kind) {
+    case 'vae':
+      return vaeGenerative(await loadNetwork(dir, 'encoder'), await loadNetwork(dir, 'decoder'), latentDim as number);
+    case 'dcgan':
+    case 'wgan-gp':
+      return generatorAsGenerative(kind, await loadNetwork(dir, 'generator'), latentDim as number);
+  }
 }

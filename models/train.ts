@@ -202,10 +202,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (o.resume) {
     if (!existsSync(join(o.outDir, MANIFEST_FILE))) throw new Error(`--resume: expected a checkpoint in ${o.outDir}, found no ${MANIFEST_FILE} there${interruptedFolderWrite(o.outDir)}`);
     const manifest = readManifest<Omit<RunIdentity, 'backend'> & { step: unknown; environment?: RunEnvironment; runs?: RunSegment[] }>(o.outDir);
-    // Classes are a set (the images follow dataset order): runs before --classes was sorted kept the order given.
-    const classes = Array.isArray(manifest.classes) ? [...manifest.classes].sort((a, b) => a - b) : manifest.classes;
-    const saved = { ...manifest, classes, backend: manifest.environment?.backend };
-    const mismatch = resumeMismatch(o.outDir, saved, { kind: o.kind, seed: o.seed, config: referenceConfig(o.kind, o), batchSize: o.batchSize, classes: o.data.classes, backend: environment.backend });
+    // Classes are a set (the images follow dataset order), in either record: runs before --classes was sorted kept the order given.
+    const asSet = (classes: unknown) => (Array.isArray(classes) ? [...classes].sort((a, b) => a - b) : classes);
+    const saved = { ...manifest, classes: asSet(manifest.classes) as number[], backend: manifest.environment?.backend };
+    const mismatch = resumeMismatch(o.outDir, saved, { kind: o.kind, seed: o.seed, config: referenceConfig(o.kind, o), batchSize: o.batchSize, classes: asSet(o.data.classes) as number[], backend: environment.backend });
     if (mismatch) throw new Error(mismatch);
     const changes = setupChanges(manifest.environment, environment);
     if (changes.length) (o.onNote ?? console.warn)(`--resume: ${o.outDir} was trained on another setup (${changes.join('; ')}): the weights will not be bit-identical to an uninterrupted run's; the manifest's runs record each setup`);

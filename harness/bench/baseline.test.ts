@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, compareLatency, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
+import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, compareLatency, flaggedTiming, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
 import { benchToData } from '../report/bench';
 import { formatReport, runProblems } from './report';
 import { SchemaError, validateBenchReport } from './schema';
@@ -94,6 +94,11 @@ describe('baseline file', () => {
     // The sample report labels tensorflow only: other backends record no threads, and no libtensorflow.
     const wasm = reportToBaseline(sampleReport([completedTask('sample/vae', 'wasm', 800)])).tasks[0]!;
     expect(['threads' in wasm, 'libtensorflow' in wasm]).toEqual([false, false]);
+    // The report's libtensorflow is the CPU binding's; the GPU child's own is not recorded.
+    const gpuReport = sampleReport([completedTask('train-step/vae', 'tensorflow-gpu', 20)]);
+    gpuReport.environment.backends['tensorflow-gpu'] = { threads: 2, description: 'gpu' };
+    expect(reportToBaseline(gpuReport).tasks[0]).toMatchObject({ threads: 2 });
+    expect('libtensorflow' in reportToBaseline(gpuReport).tasks[0]!).toBe(false);
     expect(b).toMatchObject({ cpuModel: 'Test CPU', cpus: 2, commit: 'abc' });
   });
   test('a save replaces the tasks the run completed and keeps the others, dropping ids no task has', () => {
@@ -196,6 +201,16 @@ describe('applyReruns', () => {
     const byId = Object.fromEntries(out.tasks.map((t) => [t.id, t]));
     expect(byId['train-step/vae@tensorflow']).toMatchObject({ baseline: { ratio: 1.3, regression: false, rerun: { mean: 102, regression: false } } });
     expect(byId['train-step/dcgan@tensorflow']).toMatchObject({ baseline: { regression: true, rerun: { mean: 390, ratio: 1.3, regression: true } } });
+  });
+  test('a save keeps the baseline entry of a timing this run flagged, even when the rerun cleared the flag', () => {
+    expect(out.tasks.map((t) => flaggedTiming(t, 0.1))).toEqual([true, true]);
+    const merged = mergeBaseline(baseline, out, ['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow']);
+    expect(merged.tasks.map((t) => [t.id, t.latency.mean])).toEqual([['train-step/vae@tensorflow', 100], ['train-step/dcgan@tensorflow', 300]]);
+    const within = applyBaseline(sampleReport([completedTask('train-step/vae', 'tensorflow', 105)]), baseline, 0.1, 'b', []);
+    expect(mergeBaseline(baseline, within, ['train-step/vae@tensorflow', 'train-step/dcgan@tensorflow']).tasks.map((t) => [t.id, t.latency.mean])).toEqual([
+      ['train-step/vae@tensorflow', 105],
+      ['train-step/dcgan@tensorflow', 300],
+    ]);
   });
   test('tasks without a rerun keep their verdict, and the report stays a valid bench.json', () => {
     const none = applyReruns(first, baseline, new Map());

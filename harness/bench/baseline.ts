@@ -13,7 +13,7 @@ import { writeJsonAtomically } from '../../models/atomic-write';
 import { BENCH_DEFAULTS } from './defaults';
 import { pairedRounds } from './report';
 import { SchemaVersionError, validateBaseline } from './schema';
-import { BASELINE_SCHEMA, type BaselineComparison, type BaselineFile, type BenchReport, type CompletedTask, type LatencyStats } from './types';
+import { BASELINE_SCHEMA, type BaselineComparison, type BaselineFile, type BenchReport, type BenchTask, type CompletedTask, type LatencyStats } from './types';
 
 type BaselineTask = BaselineFile['tasks'][number];
 
@@ -44,16 +44,15 @@ export function compareLatency(current: Pick<LatencyStats, 'mean' | 'rme'>, base
   };
 }
 
-const NATIVE_BACKENDS: readonly string[] = ['tensorflow', 'tensorflow-gpu'];
-
 /**
  * What a task ran with, beyond the machine (compared by `baselineMismatch`), that decides its
- * speed: its backend's threads and, natively, the libtensorflow version.
+ * speed: its backend's threads and, on `tensorflow`, the libtensorflow version. (The report's
+ * version is the CPU binding's: `tensorflow-gpu` runs in a child with its own library, unrecorded.)
  */
 function taskSetup(t: CompletedTask, report: BenchReport): Pick<BaselineTask, 'threads' | 'libtensorflow'> {
   const threads = report.environment.backends[t.backend]?.threads;
   const { libtensorflow } = report.environment;
-  return { ...(threads === undefined ? {} : { threads }), ...(NATIVE_BACKENDS.includes(t.backend) && libtensorflow ? { libtensorflow } : {}) };
+  return { ...(threads === undefined ? {} : { threads }), ...(t.backend === 'tensorflow' && libtensorflow ? { libtensorflow } : {}) };
 }
 
 /** How the setup of `t` differs from the baseline task's, or undefined; fields the baseline lacks are not checked. */
@@ -65,7 +64,15 @@ function setupDifference(t: CompletedTask, base: BaselineTask, report: BenchRepo
   return differences.length ? `${t.id}: ${differences.join('; ')}` : undefined;
 }
 
-/** The baseline view of a report: completed tasks only, latency only, each with its commit, date and setup. */
+/**
+ * A task whose timing this run flagged against the baseline, whether or not its rerun or PyTorch
+ * cleared the flag: a timing the run itself doubted is no reference for later runs.
+ */
+export function flaggedTiming(t: BenchTask, threshold: number): boolean {
+  return t.status === 'completed' && !!t.baseline && t.baseline.ratio > 1 + threshold && !t.baseline.intervalsOverlap;
+}
+
+/** The baseline view of a report: completed tasks (less flagged timings) only, latency only, each with its commit, date and setup. */
 export function reportToBaseline(report: BenchReport): BaselineFile {
   const { commit } = report.environment;
   return {
@@ -75,7 +82,7 @@ export function reportToBaseline(report: BenchReport): BaselineFile {
     cpuModel: report.environment.cpuModel,
     cpus: report.environment.cpus,
     tasks: report.tasks.flatMap((t) =>
-      t.status === 'completed'
+      t.status === 'completed' && !flaggedTiming(t, report.settings.threshold)
         ? [{ id: t.id, latency: t.latency, commit, createdAt: report.createdAt, ...(t.peerRatio === null ? {} : { peerRatio: t.peerRatio }), ...taskSetup(t, report) }]
         : [],
     ),
@@ -84,7 +91,8 @@ export function reportToBaseline(report: BenchReport): BaselineFile {
 
 /**
  * `--save-baseline` on top of the existing file: the tasks this run completed replace theirs, the
- * others stay (a `--only` run updates only what it timed), except ids that no task has any more.
+ * others stay (a `--only` run updates only what it timed, and a flagged timing keeps the entry it
+ * was flagged against), except ids that no task has any more.
  * A baseline from another machine is replaced whole.
  */
 export function mergeBaseline(previous: BaselineFile | undefined, report: BenchReport, knownIds: readonly string[]): BaselineFile {

@@ -37,8 +37,13 @@ export const BENCH_DEFAULTS = {
   /** Samples for the metrics task (feature vectors of `metricsFeatureDim` values). */
   metricsSamples: 10_000,
   metricsFeatureDim: 64,
-  /** `metrics/compute-metrics` takes seconds per iteration: fewer runs, still after a warm-up. */
-  evaluationTiming: { iterations: 3, warmupIterations: 1, timeMs: 0 },
+  /**
+   * `metrics/compute-metrics` takes seconds per iteration: fewer runs, still after a warm-up. Enough
+   * for a 20 % slowdown to be flagged: that needs both runs' 95 % intervals apart, so each under
+   * ~9 % of the mean; with 3 iterations the margin was 15 %, and a review's replay of a 1.35×
+   * slowdown at that margin was not flagged.
+   */
+  evaluationTiming: { iterations: 8, warmupIterations: 1, timeMs: 0 },
   /**
    * Pure-JS `cpu` backend: one guarded step in a child process. A step that takes longer than
    * `budgetMs` is recorded as skipped with its figure; a child still running after `guardMs`

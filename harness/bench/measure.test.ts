@@ -39,6 +39,23 @@ describe('measurePrepared', () => {
     expect(m.tensors.end - m.tensors.start).toBe(m.latency.samples);
   });
 
+  test('a steady leak after a one-time release is growth too', async () => {
+    const held = Array.from({ length: 12 }, () => tf.ones([1]));
+    const leaky = task(1);
+    let first = true;
+    const m = await measurePrepared('release-then-leak', {
+      iterate: () => {
+        leaky.iterate();
+        // The first measured iteration frees more than the whole run leaks (after the warm-up).
+        if (first) tf.dispose(held.splice(0));
+        first = false;
+      },
+      dispose: () => leaky.dispose(),
+    }, { timeMs: 0, iterations: 6, warmupIterations: 0 });
+    expect(m.tensors.max).toBe(m.tensors.start);
+    expect(m.tensors.growth).toBe(m.latency.samples - 1);
+  });
+
   test('a task that throws is an error, and what it prepared is still disposed', async () => {
     const before = tf.memory().numTensors;
     const input = tf.ones([2]);

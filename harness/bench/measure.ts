@@ -24,6 +24,7 @@ export interface Measurement {
 export async function measurePrepared(name: string, prepared: Prepared, timing: TimingOptions): Promise<Measurement> {
   let start = Number.NaN;
   let max = Number.NaN;
+  let min = Number.NaN;
   let end = Number.NaN;
   try {
     const bench = new Bench({
@@ -38,12 +39,13 @@ export async function measurePrepared(name: string, prepared: Prepared, timing: 
       // Said outright: otherwise tinybench calls the function once to find out, outside warm-up.
       async: prepared.async === true,
       beforeAll: (mode) => {
-        if (mode === 'run') start = max = end = tf.memory().numTensors;
+        if (mode === 'run') start = max = min = end = tf.memory().numTensors;
       },
       afterEach: (mode) => {
         if (mode !== 'run') return;
         end = tf.memory().numTensors;
         max = Math.max(max, end);
+        min = Math.min(min, end);
       },
     });
     await bench.run();
@@ -54,7 +56,8 @@ export async function measurePrepared(name: string, prepared: Prepared, timing: 
     const l = result.latency;
     return {
       latency: { mean: l.mean, p50: l.p50, p99: l.p99, rme: l.rme, samples: l.samplesCount },
-      tensors: { start, max, end, growth: max - start },
+      // A steady leak after a one-time release never passes `start`: it shows as the rise from the lowest count.
+      tensors: { start, max, end, growth: Math.max(max - start, end - min) },
     };
   } finally {
     prepared.dispose();

@@ -7,9 +7,8 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { REFERENCE_DCGAN, REFERENCE_WGAN_GP } from '../../models/gan/config';
+import { referenceConfig } from '../../models/registry';
 import { MODEL_KINDS, type ModelKind } from '../../models/types';
-import { REFERENCE_VAE } from '../../models/vae/config';
 import { BENCH_DEFAULTS } from './defaults';
 
 export const PEER_SCHEMA = 'vae-vs-gan/bench-peer@2';
@@ -143,7 +142,7 @@ export class PeerSession {
     if (o.models.length === 0) return { status: 'skipped', reason: 'no model to time' };
     const python = o.python ?? peerPython();
     const p = BENCH_DEFAULTS.peer;
-    const config = JSON.stringify({ vae: REFERENCE_VAE, dcgan: REFERENCE_DCGAN, 'wgan-gp': REFERENCE_WGAN_GP });
+    const config = JSON.stringify(Object.fromEntries(MODEL_KINDS.map((kind) => [kind, referenceConfig(kind)])));
     const child = spawn(python, [o.script ?? p.script, '--config', config, '--models', o.models.join(','), '--batch', String(o.batch), '--threads', String(o.threads),
       '--warmup', String(o.warmup ?? p.warmupIterations), '--seed', String(o.seed)], { stdio: ['pipe', 'pipe', 'pipe'] });
     const session = new PeerSession(child, o.timeoutMs ?? p.timeoutMs);

@@ -61,7 +61,7 @@ export interface TensorCheck {
   max: number;
   /** After the last measured iteration. */
   end: number;
-  /** `max − start`; anything above 0 is a leak and fails the bench run. */
+  /** The largest rise: `max − start`, or the end over the lowest count after an iteration; anything above 0 is a leak and fails the bench run. */
   growth: number;
 }
 

@@ -1,5 +1,4 @@
 /** reports/bench.json (harness/bench/types.ts `BenchReport`) → the report's benchmark table. */
-import { BENCH_DEFAULTS } from '../bench/defaults';
 import { validateBenchReport } from '../bench/schema';
 import { pairedRounds } from '../bench/report';
 import type { BenchReport, BenchTask } from '../bench/types';
@@ -38,12 +37,11 @@ function taskToRow(t: BenchTask, peer: BenchReport['peer']): BenchRow {
 
 export function benchToData(report: BenchReport): BenchData {
   const s = report.settings;
-  const evaluation = BENCH_DEFAULTS.evaluationTiming;
   const env = report.environment;
   const provenance =
     `${report.createdAt}, commit ${env.commit}, ${env.cpuModel} (${env.cpus} CPUs, load ${env.loadAverage.toFixed(2)} at start), ` +
     `batch ${s.batch}, ≥${s.iterations} iterations and ≥${s.timeMs} ms per task after ${s.warmupIterations} warm-up` +
-    ` (metrics/compute-metrics: ${evaluation.iterations} iterations after ${evaluation.warmupIterations})` +
+    ' (the evaluation task fewer: see its samples)' +
     (s.quick ? ', quick smoke run (too few samples to compare)' : '');
   const peer = report.peer.status === 'completed'
     ? `PyTorch ${report.peer.torch}, ${report.peer.threads} threads, batch ${report.peer.batch}; ratio on tensorflow = median over rounds of alternating blocks (tfjs median step ÷ PyTorch's), with the sign test's 95 % interval from 6 rounds on; elsewhere tfjs p50 ÷ PyTorch p50`

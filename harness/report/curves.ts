@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { REPORT_DEFAULTS, modelLabel, trainCommand } from './defaults';
 import { displayPath, finiteNumber, isRecord, missing, readJson, readJsonLines } from './inputs';
 import type { AlphaRun, AlphaSweepRow, ClaimCheck, ClaimVerdict, CurvesData, Maybe, ModelCurves, Points, Series, Tracking } from './types';
+import { MODEL_KINDS } from '../../models/types';
 
 const NOT_A_LOSS = new Set(['step', 'ms', 'quality']);
-const CURVE_MODELS = ['vae', 'dcgan', 'wgan-gp'] as const;
+const CURVE_MODELS = MODEL_KINDS;
 
 interface StepRecord {
   step: number;

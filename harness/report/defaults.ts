@@ -1,5 +1,6 @@
 /** Every default of the report in one table; commands/report.ts and the tests override fields. */
 import { join, resolve } from 'node:path';
+import type { ModelKind } from '../../models/types';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
@@ -48,12 +49,10 @@ export const REPORT_DEFAULTS = {
   trackingThreshold: 0.5,
 } as const;
 
-export type ReportDefaults = typeof REPORT_DEFAULTS;
-
-export const MODEL_LABELS: Record<string, string> = { vae: 'VAE', dcgan: 'DCGAN', 'wgan-gp': 'WGAN-GP' };
+export const MODEL_LABELS: Record<ModelKind, string> = { vae: 'VAE', dcgan: 'DCGAN', 'wgan-gp': 'WGAN-GP' };
 
 export function modelLabel(kind: string): string {
-  return MODEL_LABELS[kind] ?? kind;
+  return MODEL_LABELS[kind as ModelKind] ?? kind;
 }
 
 /** What makes a model's checkpoint and log, for the reasons a section gives when they are missing. */

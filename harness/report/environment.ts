@@ -7,8 +7,9 @@ import { gitCommit } from '../../models/environment';
 import { PROJECT_ROOT } from './defaults';
 import { finiteNumber, isRecord, readJson, stringOr } from './inputs';
 import type { EnvironmentData } from './types';
+import { MODEL_KINDS } from '../../models/types';
 
-export const CHECKPOINT_KINDS = ['vae', 'dcgan', 'wgan-gp', 'classifier'] as const;
+export const CHECKPOINT_KINDS = [...MODEL_KINDS, 'classifier'] as const;
 /**
  * Debian's Chromium binary itself. /usr/bin/chromium is a shell wrapper that adds each machine's
  * /etc/chromium.d flags (Google API keys, remote extensions, GPU rasterisation): runs would then

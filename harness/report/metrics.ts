@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE } from '../../models/checkpoint';
 import { sha256 } from '../../models/checksum';
+import { MODEL_KINDS } from '../../models/types';
 import type { Estimate, EvaluationDocument, MetricKey } from '../metrics/types';
 import { modelLabel } from './defaults';
 import { displayPath, errorText, isRecord, missing, readJson } from './inputs';
@@ -14,7 +15,7 @@ import type { ClaimCheck, ClaimVerdict, Maybe, MetricDefinition, MetricRow, Metr
 
 const PRODUCER = 'run `npm run evaluate` (or `npm start` without --skip-evaluate)';
 export const EVALUATION_SCHEMA: EvaluationDocument['schema'] = 'vae-vs-gan/evaluation@1';
-const MODEL_ORDER = ['vae', 'dcgan', 'wgan-gp'] as const;
+const MODEL_ORDER = MODEL_KINDS;
 
 export const REAL = 'Real data';
 

@@ -6,7 +6,7 @@
 import { useBackend } from '../backend';
 import { loadShoes } from '../data/shoes';
 import { loadClassifier } from './load';
-import { CLASSIFIER_CLASSES, accuracy, predictLabels } from './model';
+import { CLASSIFIER_CLASSES, accuracy, predictLabels, trainClassifier } from './model';
 
 beforeAll(async () => {
   await useBackend('tensorflow');
@@ -27,4 +27,9 @@ test('accuracy counts matches, optionally among some classes only', () => {
   const labels = Uint8Array.of(5, 5, 9, 7);
   expect(accuracy(predicted, labels)).toBe(0.75);
   expect(accuracy(predicted, labels, [9])).toBe(1);
+});
+
+test('training data with a label outside the classifier’s classes is refused, naming the label and image', () => {
+  const data = { images: new Float32Array(3 * 784), labels: Uint8Array.of(5, 3, 9), count: 3, classes: [5, 3, 9] };
+  expect(() => trainClassifier(data, { seed: 1, steps: 1, batchSize: 2 })).toThrow('classifier: expected training labels among 5, 7, 9, found 3 (image 1)');
 });

@@ -33,7 +33,8 @@ export function trainClassifier(data: ImageSet, opts: { seed: number; steps: num
   const model = buildClassifier(opts.seed);
   const optimizer = tf.train.adam(1e-3);
   const targets = classIndices(data.labels);
-  if (targets.some((t) => t < 0)) throw new RangeError(`classifier: training data has classes outside ${CLASSIFIER_CLASSES.join(', ')}`);
+  const stray = targets.findIndex((t) => t < 0);
+  if (stray >= 0) throw new RangeError(`classifier: expected training labels among ${CLASSIFIER_CLASSES.join(', ')}, found ${data.labels[stray]} (image ${stray})`);
   for (let step = 0; step < opts.steps; step++) {
     const idx = batchIndices(data.count, opts.batchSize, deriveSeed(opts.seed, 'classifier'), step);
     const loss = tf.tidy(() => {
