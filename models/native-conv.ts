@@ -14,7 +14,7 @@
  * for. This depends on that rewrite rule: re-measure it when libtensorflow changes. Eigen sums in
  * another order, so results differ from oneDNN's in the last bits (tested against the wasm
  * backend). Steps with lazy-conv2d.ts, alternating with the code before in one process: VAE
- * 0.89–0.93×, DCGAN 0.85–0.86×, WGAN-GP 0.83–0.97× (harness/bench/README.md).
+ * 0.89–0.93×, DCGAN 0.85–0.86×, WGAN-GP 0.83–0.97× (harness/bench/MEASUREMENTS.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import { float32Attr, NATIVE_BACKEND as NATIVE, type NativeBackend } from './native-backend';

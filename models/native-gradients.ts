@@ -4,7 +4,7 @@
  * tfjs differentiates ReLU as `dy · step(x)`, and tfjs-node builds `step` from seven kernels
  * (IsNan, Greater, Fill ×2, Select ×2, plus scalar tensors); LeakyReLU's gradient is Greater,
  * Multiply and Select. Each kernel costs tens of microseconds in the N-API binding, which
- * dominates the small VAE (see harness/bench/README.md). On `tensorflow`, for float32, this makes:
+ * dominates the small VAE (see harness/bench/MEASUREMENTS.md). On `tensorflow`, for float32, this makes:
  * - ReLU's gradient one `ReluGrad`: `dy · (x > 0)`, the same float32 product as tfjs's
  *   `dy · step(x)`, so the same bits (±0 and infinities included), except where x is NaN: 0·dy
  *   there, NaN in tfjs. Keeping tfjs's NaN costs two more kernels (IsNan, Select), measured
