@@ -304,8 +304,14 @@ describe('PyTorch-normalised comparison', () => {
     expect(out.baseline!.regressions).toContain('train-step/vae@tensorflow');
     expect(out.tasks.find((t) => t.id === 'train-step/vae@tensorflow')).not.toHaveProperty('baseline.peer');
   });
-  test('the baseline file keeps each task’s ratio to PyTorch', () => {
-    expect(reportToBaseline(report).tasks.map((t) => t.peerRatio)).toEqual([1.25, 1.6, 1.2]);
+  test('a baseline ratio measured against another PyTorch clears nothing', () => {
+    const otherTorch = { ...baseline, tasks: baseline.tasks.map((t) => ({ ...t, peerTorch: '1.13' })) };
+    const sameTorch = { ...baseline, tasks: baseline.tasks.map((t) => ({ ...t, peerTorch: '2' })) };
+    expect(applyBaseline(report, otherTorch, 0.1, 'b', []).baseline!.regressions).toContain('train-step/vae@tensorflow');
+    expect(applyBaseline(report, sameTorch, 0.1, 'b', []).baseline!.regressions).not.toContain('train-step/vae@tensorflow');
+  });
+  test('the baseline file keeps each task’s ratio to PyTorch, and which PyTorch', () => {
+    expect(reportToBaseline(report).tasks.map((t) => [t.peerRatio, t.peerTorch])).toEqual([[1.25, '2'], [1.6, '2'], [1.2, '2']]);
     expect(reportToBaseline(sampleReport()).tasks.every((t) => !('peerRatio' in t))).toBe(true);
   });
 });

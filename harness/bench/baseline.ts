@@ -72,6 +72,12 @@ export function flaggedTiming(t: BenchTask, threshold: number): boolean {
   return t.status === 'completed' && !!t.baseline && t.baseline.ratio > 1 + threshold && !t.baseline.intervalsOverlap;
 }
 
+/** A task's ratio to PyTorch and the PyTorch it was measured against. */
+function peerFields(t: CompletedTask, report: BenchReport): Pick<BaselineTask, 'peerRatio' | 'peerTorch'> {
+  if (t.peerRatio === null) return {};
+  return { peerRatio: t.peerRatio, ...(report.peer.status === 'completed' ? { peerTorch: report.peer.torch } : {}) };
+}
+
 /** The baseline view of a report: completed tasks (less flagged timings) only, latency only, each with its commit, date and setup. */
 export function reportToBaseline(report: BenchReport): BaselineFile {
   const { commit } = report.environment;
@@ -83,7 +89,7 @@ export function reportToBaseline(report: BenchReport): BaselineFile {
     cpus: report.environment.cpus,
     tasks: report.tasks.flatMap((t) =>
       t.status === 'completed' && !flaggedTiming(t, report.settings.threshold)
-        ? [{ id: t.id, latency: t.latency, commit, createdAt: report.createdAt, ...(t.peerRatio === null ? {} : { peerRatio: t.peerRatio }), ...taskSetup(t, report) }]
+        ? [{ id: t.id, latency: t.latency, commit, createdAt: report.createdAt, ...peerFields(t, report), ...taskSetup(t, report) }]
         : [],
     ),
   };
@@ -113,6 +119,8 @@ export function mergeBaseline(previous: BaselineFile | undefined, report: BenchR
 function peerView(t: CompletedTask, base: BaselineTask, report: BenchReport, threshold: number): BaselineComparison['peer'] {
   const paired = t.peerRatio === null ? undefined : pairedRounds(t, report.peer);
   if (!paired || base.peerRatio === undefined) return undefined;
+  // Another PyTorch moves every ratio: the baseline's is no reference for this run's.
+  if (base.peerTorch !== undefined && report.peer.status === 'completed' && base.peerTorch !== report.peer.torch) return undefined;
   const upper = paired.interval ? paired.interval[1] / base.peerRatio : null;
   return { ratio: paired.ratio / base.peerRatio, upper, regression: upper === null || upper > 1 + threshold };
 }

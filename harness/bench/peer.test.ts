@@ -71,6 +71,11 @@ describe('PeerSession, with a fake peer in Node', () => {
     });
   });
 
+  test('a peer ready with another batch or thread count than asked is a skipped start naming both', async () => {
+    const other = await PeerSession.start({ ...options, threads: 1, ...writeFakePeer(dir, 'other-setup', readyLine()) });
+    expect(other).toEqual({ status: 'skipped', reason: 'peer ran with another setup: threads 2, asked 1' });
+  });
+
   test('a peer that cannot start, or prints garbage, is a skipped start that says why', async () => {
     const missing = await PeerSession.start({ ...options, python: join(dir, 'no-such-python') });
     expect(missing).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/peer failed .*no-such-python.*(ENOENT|exited)/) });

@@ -152,6 +152,12 @@ export class PeerSession {
         await session.close();
         return ready;
       }
+      // Its ratios mean something only for the batch and threads asked for.
+      const differs = (['batch', 'threads'] as const).filter((k) => ready[k] !== o[k]).map((k) => `${k} ${ready[k]}, asked ${o[k]}`);
+      if (differs.length) {
+        await session.close();
+        return { status: 'skipped', reason: `peer ran with another setup: ${differs.join('; ')}` };
+      }
       return { session, ready };
     } catch (error) {
       await session.close();

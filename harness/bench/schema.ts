@@ -231,6 +231,7 @@ export function validateBaseline(doc: unknown, source = 'baseline.json'): Baseli
     if (o.commit !== undefined) string(o.commit, `${source}.tasks[${i}].commit`);
     if (o.createdAt !== undefined) string(o.createdAt, `${source}.tasks[${i}].createdAt`);
     if (o.peerRatio !== undefined) positive(o.peerRatio, `${source}.tasks[${i}].peerRatio`);
+    if (o.peerTorch !== undefined) string(o.peerTorch, `${source}.tasks[${i}].peerTorch`);
     if (o.threads !== undefined) number(o.threads, `${source}.tasks[${i}].threads`, 1);
     if (o.libtensorflow !== undefined) string(o.libtensorflow, `${source}.tasks[${i}].libtensorflow`);
   });

@@ -273,6 +273,8 @@ export interface BaselineFile {
    * `commit` and `createdAt` per task: a save replaces only the tasks its run completed. `threads`
    * (the backend's) and, natively, `libtensorflow`: a task timed with others is not compared
    * (absent in baselines saved before these fields, or for backends without a thread count: not checked).
+   * `peerTorch`: the PyTorch version `peerRatio` was measured against; a run with another one
+   * does not divide by it.
    */
-  tasks: { id: string; latency: LatencyStats; commit?: string; createdAt?: string; peerRatio?: number; threads?: number; libtensorflow?: string }[];
+  tasks: { id: string; latency: LatencyStats; commit?: string; createdAt?: string; peerRatio?: number; peerTorch?: string; threads?: number; libtensorflow?: string }[];
 }
