@@ -11,7 +11,6 @@ import type { AlphaRun, AlphaSweepRow, ClaimCheck, ClaimVerdict, CurvesData, May
 import { MODEL_KINDS } from '../../models/types';
 
 const NOT_A_LOSS = new Set(['step', 'ms', 'quality']);
-const CURVE_MODELS = MODEL_KINDS;
 
 interface StepRecord {
   step: number;
@@ -265,7 +264,7 @@ export interface CurvesInputs {
 
 export function buildCurves(o: CurvesInputs): CurvesData {
   const maxPoints = o.maxPoints ?? REPORT_DEFAULTS.maxCurvePoints;
-  const models = CURVE_MODELS.map((kind) => modelCurves(kind, join(o.checkpointsDir, kind, 'log.jsonl'), maxPoints));
+  const models = MODEL_KINDS.map((kind) => modelCurves(kind, join(o.checkpointsDir, kind, 'log.jsonl'), maxPoints));
   return {
     models,
     alphaSweep: readAlphaSweep(join(o.alphaSweepDir, 'summary.json')),

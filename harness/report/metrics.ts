@@ -15,7 +15,6 @@ import type { ClaimCheck, ClaimVerdict, Maybe, MetricDefinition, MetricRow, Metr
 
 const PRODUCER = 'run `npm run evaluate` (or `npm start` without --skip-evaluate)';
 export const EVALUATION_SCHEMA: EvaluationDocument['schema'] = 'vae-vs-gan/evaluation@1';
-const MODEL_ORDER = MODEL_KINDS;
 
 export const REAL = 'Real data';
 
@@ -156,7 +155,7 @@ export function evaluationRows(doc: EvaluationDocument, notes: string[]): Metric
       if (row) rows.push(row);
     }
   }
-  for (const kind of MODEL_ORDER) {
+  for (const kind of MODEL_KINDS) {
     const checkpoint = doc.checkpoints[kind];
     if (checkpoint?.status === 'missing') notes.push(`${modelLabel(kind)} not evaluated: ${checkpoint.reason}`);
     const evaluation = doc.metrics.models[kind];
@@ -262,7 +261,7 @@ export function readMetrics(path: string, extraRows: MetricRow[] = [], checkpoin
     return missing(`${displayPath(path)} cannot be read: ${errorText(error)}; ${PRODUCER}.`);
   }
   if (rows.length === 0) return missing(`${displayPath(path)} holds no metric values; ${PRODUCER}.`);
-  const subjects = [REAL, ...MODEL_ORDER.map(modelLabel)];
+  const subjects = [REAL, ...MODEL_KINDS.map(modelLabel)];
   for (const r of rows) if (!subjects.includes(r.subject)) subjects.push(r.subject);
   addRatiosToReal(rows);
   const keys = [...new Set(sortRows(rows, subjects).map((r) => r.metric))];
@@ -363,7 +362,7 @@ function belowReal(metric: string, subject: string): ClaimSpec['decide'] {
   };
 }
 
-const [VAE, DCGAN, WGAN] = MODEL_ORDER.map(modelLabel) as [string, string, string];
+const [VAE, DCGAN, WGAN] = MODEL_KINDS.map(modelLabel) as [string, string, string];
 
 const CLAIMS: ClaimSpec[] = [
   ...[DCGAN, WGAN].map((gan) => ({
