@@ -7,7 +7,7 @@
 import { relative, resolve } from 'node:path';
 import { assertWritableFile, updateUnderLock } from '../models/atomic-write';
 import { intraOpThreads, useBackend, type BackendInfo, type BackendName } from '../models/backend';
-import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, flaggedTiming, mergeBaseline, saveBaseline } from '../harness/bench/baseline';
+import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, flaggedTiming, mergeBaseline, peerTorchNote, saveBaseline } from '../harness/bench/baseline';
 import { BENCH_DEFAULTS } from '../harness/bench/defaults';
 import { backendLabel, benchEnvironment, busyBaselineRefusal, deviceLabel, loadWarning } from '../harness/bench/environment';
 import { profileTask } from '../harness/bench/op-profile';
@@ -326,6 +326,8 @@ export async function runBench(o: BenchCommand): Promise<void> {
     report = applyBaseline(report, previousBaseline, o.threshold, relative(process.cwd(), baselinePath), selectedIds);
     const mismatch = baselineMismatch(report, previousBaseline);
     if (mismatch) notes.push(mismatch);
+    const torchChange = peerTorchNote(report, previousBaseline);
+    if (torchChange) notes.push(torchChange);
     const flagged = report.baseline?.regressions ?? [];
     if (flagged.length && !quick) {
       report = applyReruns(report, previousBaseline, await rerunFlagged(flagged, taskCtx, timing));
@@ -350,7 +352,8 @@ export async function runBench(o: BenchCommand): Promise<void> {
       saveBaseline(baselinePath, merged);
       return merged;
     });
-    const kept = report.tasks.filter((t) => flaggedTiming(t, o.threshold)).map((t) => t.id);
+    const savedNow = new Set(saved.tasks.filter((t) => t.createdAt === report.createdAt).map((t) => t.id));
+    const kept = report.tasks.filter((t) => flaggedTiming(t, o.threshold) && !savedNow.has(t.id)).map((t) => t.id);
     const fromRun = report.tasks.filter((t) => t.status === 'completed').length - kept.length;
     log(`wrote baseline ${baselinePath}: ${fromRun} tasks from this run, ${saved.tasks.length} in all` +
       (kept.length ? `; kept the earlier entries of ${kept.join(', ')}: flagged in this run (cleared or not), so no reference` : ''));

@@ -51,7 +51,7 @@ export function referenceConfig(kind: ModelKind, opts: ModelOptions = {}): objec
   }
 }
 
-/** The networks an inference checkpoint holds (what `--publish` writes and `loadGenerative` reads). */
+/** The networks an inference checkpoint holds: what `--publish` writes (`loadGenerative` reads these names per kind). */
 export const INFERENCE_NETWORKS: Record<ModelKind, readonly string[]> = { vae: ['encoder', 'decoder'], dcgan: ['generator'], 'wgan-gp': ['generator'] };
 
 export function checkpointDir(kind: ModelKind): string {

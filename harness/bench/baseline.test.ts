@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, compareLatency, flaggedTiming, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, reportToBaseline, saveBaseline } from './baseline';
+import { applyBaseline, applyReruns, baselineForRun, baselineMismatch, compareLatency, flaggedTiming, intervalsOverlap, loadBaseline, meanInterval, mergeBaseline, peerTorchNote, reportToBaseline, saveBaseline } from './baseline';
 import { benchToData } from '../report/bench';
 import { formatReport, runProblems } from './report';
 import { SchemaError, validateBenchReport } from './schema';
@@ -211,6 +211,9 @@ describe('applyReruns', () => {
       ['train-step/vae@tensorflow', 105],
       ['train-step/dcgan@tensorflow', 300],
     ]);
+    // Over another machine's baseline there is nothing of this machine's to keep: every timing is saved.
+    const elsewhere = { ...baseline, cpuModel: 'Other CPU' };
+    expect(mergeBaseline(elsewhere, out, []).tasks.map((t) => [t.id, t.latency.mean])).toEqual([['train-step/vae@tensorflow', 130], ['train-step/dcgan@tensorflow', 400]]);
   });
   test('tasks without a rerun keep their verdict, and the report stays a valid bench.json', () => {
     const none = applyReruns(first, baseline, new Map());
@@ -242,6 +245,14 @@ describe('another setup than the baseline’s', () => {
     expect(runProblems(out, { failed: [], check: true, threshold: 0.1, baselinePath: 'b' })).toEqual([expect.stringContaining('timed on another setup than the baseline')]);
     expect(formatReport(out)).toContain('baseline: NOT COMPARED (another setup): train-step/vae@tensorflow: threads 1, baseline 2; libtensorflow "2.20.0", baseline "2.9.1"');
     expect(applyBaseline(withNative(2, '2.20.0'), baseline, 0.1, 'b', []).baseline!.incomparable).toHaveLength(2);
+  });
+  test('a tensorflow-gpu entry stamped with the CPU binding’s libtensorflow (saved before that stopped) still compares', () => {
+    const gpuBaseline = sampleBaseline([{ id: 'train-step/vae@tensorflow-gpu', mean: 20 }]);
+    gpuBaseline.tasks = gpuBaseline.tasks.map((t) => ({ ...t, threads: 2, libtensorflow: '2.9.1' }));
+    const gpuRun: BenchReport = { ...sampleReport([completedTask('train-step/vae', 'tensorflow-gpu', 20)]), environment: { ...report.environment, libtensorflow: null, backends: { 'tensorflow-gpu': { threads: 2, description: 'gpu' } } } };
+    const out = applyBaseline(gpuRun, gpuBaseline, 0.1, 'b', []);
+    expect(out.baseline!.incomparable ?? []).toEqual([]);
+    expect(out.tasks[0]).toMatchObject({ baseline: { ratio: 1 } });
   });
   test('the same setup compares (another CPU model is a note, not a setup); a baseline saved without setups compares whatever the setup', () => {
     const same = applyBaseline(withNative(2, '2.9.1'), baseline, 0.1, 'b', []);
@@ -309,6 +320,8 @@ describe('PyTorch-normalised comparison', () => {
     const sameTorch = { ...baseline, tasks: baseline.tasks.map((t) => ({ ...t, peerTorch: '2' })) };
     expect(applyBaseline(report, otherTorch, 0.1, 'b', []).baseline!.regressions).toContain('train-step/vae@tensorflow');
     expect(applyBaseline(report, sameTorch, 0.1, 'b', []).baseline!.regressions).not.toContain('train-step/vae@tensorflow');
+    expect(peerTorchNote(report, otherTorch)).toBe("PyTorch 2 in this run, 1.13 in the baseline: the baseline's ratios to PyTorch clear no flag");
+    expect([peerTorchNote(report, sameTorch), peerTorchNote(report, baseline)]).toEqual([undefined, undefined]);
   });
   test('the baseline file keeps each task’s ratio to PyTorch, and which PyTorch', () => {
     expect(reportToBaseline(report).tasks.map((t) => [t.peerRatio, t.peerTorch])).toEqual([[1.25, '2'], [1.6, '2'], [1.2, '2']]);

@@ -58,8 +58,9 @@ function taskSetup(t: CompletedTask, report: BenchReport): Pick<BaselineTask, 't
 /** How the setup of `t` differs from the baseline task's, or undefined; fields the baseline lacks are not checked. */
 function setupDifference(t: CompletedTask, base: BaselineTask, report: BenchReport): string | undefined {
   const now = taskSetup(t, report);
+  // Entries saved before tensorflow-gpu's went unstamped carry the CPU binding's libtensorflow: not compared.
   const differences = (['threads', 'libtensorflow'] as const)
-    .filter((key) => base[key] !== undefined && base[key] !== now[key])
+    .filter((key) => base[key] !== undefined && base[key] !== now[key] && (key !== 'libtensorflow' || t.backend === 'tensorflow'))
     .map((key) => `${key} ${JSON.stringify(now[key] ?? null)}, baseline ${JSON.stringify(base[key])}`);
   return differences.length ? `${t.id}: ${differences.join('; ')}` : undefined;
 }
@@ -78,8 +79,11 @@ function peerFields(t: CompletedTask, report: BenchReport): Pick<BaselineTask, '
   return { peerRatio: t.peerRatio, ...(report.peer.status === 'completed' ? { peerTorch: report.peer.torch } : {}) };
 }
 
-/** The baseline view of a report: completed tasks (less flagged timings) only, latency only, each with its commit, date and setup. */
-export function reportToBaseline(report: BenchReport): BaselineFile {
+/**
+ * The baseline view of a report: completed tasks only (less the timings it flagged, unless
+ * `withFlagged`), latency only, each with its commit, date and setup.
+ */
+export function reportToBaseline(report: BenchReport, o: { withFlagged?: boolean } = {}): BaselineFile {
   const { commit } = report.environment;
   return {
     schema: BASELINE_SCHEMA,
@@ -88,7 +92,7 @@ export function reportToBaseline(report: BenchReport): BaselineFile {
     cpuModel: report.environment.cpuModel,
     cpus: report.environment.cpus,
     tasks: report.tasks.flatMap((t) =>
-      t.status === 'completed' && !flaggedTiming(t, report.settings.threshold)
+      t.status === 'completed' && (o.withFlagged || !flaggedTiming(t, report.settings.threshold))
         ? [{ id: t.id, latency: t.latency, commit, createdAt: report.createdAt, ...peerFields(t, report), ...taskSetup(t, report) }]
         : [],
     ),
@@ -102,8 +106,9 @@ export function reportToBaseline(report: BenchReport): BaselineFile {
  * A baseline from another machine is replaced whole.
  */
 export function mergeBaseline(previous: BaselineFile | undefined, report: BenchReport, knownIds: readonly string[]): BaselineFile {
+  // With nothing of this machine's to keep, every completed task is saved, flagged or not.
+  if (!previous || previous.cpuModel !== report.environment.cpuModel || previous.cpus !== report.environment.cpus) return reportToBaseline(report, { withFlagged: true });
   const fresh = reportToBaseline(report);
-  if (previous && (previous.cpuModel !== fresh.cpuModel || previous.cpus !== fresh.cpus)) return fresh;
   const byId = new Map(fresh.tasks.map((t) => [t.id, t]));
   const known = new Set(knownIds);
   const kept = (previous?.tasks ?? []).filter((t) => known.has(t.id) || byId.has(t.id)).map((t) => byId.get(t.id) ?? t);
@@ -176,6 +181,14 @@ export function applyReruns(report: BenchReport, baseline: BaselineFile, reruns:
   });
   const regressions = tasks.flatMap((t) => (t.status === 'completed' && t.baseline?.regression ? [t.id] : []));
   return { ...report, baseline: { ...report.baseline, regressions }, tasks };
+}
+
+/** Why the baseline's ratios to PyTorch clear no flag in this run: they were measured against another torch. */
+export function peerTorchNote(report: BenchReport, baseline: BaselineFile): string | undefined {
+  if (report.peer.status !== 'completed') return undefined;
+  const now = report.peer.torch;
+  const others = [...new Set(baseline.tasks.flatMap((t) => (t.peerRatio !== undefined && t.peerTorch !== undefined && t.peerTorch !== now ? [t.peerTorch] : [])))];
+  return others.length ? `PyTorch ${now} in this run, ${others.join(', ')} in the baseline: the baseline's ratios to PyTorch clear no flag` : undefined;
 }
 
 /** Differences between the machines of the two runs that make ratios meaningless. */

@@ -72,8 +72,10 @@ describe('PeerSession, with a fake peer in Node', () => {
   });
 
   test('a peer ready with another batch or thread count than asked is a skipped start naming both', async () => {
-    const other = await PeerSession.start({ ...options, threads: 1, ...writeFakePeer(dir, 'other-setup', readyLine()) });
+    const other = await PeerSession.start({ ...options, threads: 1, ...writeFakePeer(dir, 'other-threads', readyLine()) });
     expect(other).toEqual({ status: 'skipped', reason: 'peer ran with another setup: threads 2, asked 1' });
+    const batch = await PeerSession.start({ ...options, batch: 8, ...writeFakePeer(dir, 'other-batch', readyLine()) });
+    expect(batch).toEqual({ status: 'skipped', reason: 'peer ran with another setup: batch 64, asked 8' });
   });
 
   test('a peer that cannot start, or prints garbage, is a skipped start that says why', async () => {

@@ -22,9 +22,10 @@ import type { BenchBackend, BenchTask, CompletedTask, PeakInfo, SkippedTask } fr
 
 export type { Measurement, TimingOptions };
 
-/** The run's timing with `def`'s own overrides (tasks whose one iteration takes seconds). */
+/** The run's timing, capped by `def`'s own (tasks whose one iteration takes seconds): never more than the run asks for, so `--quick` stays quick. */
 export function taskTiming(def: TaskDefinition, timing: TimingOptions): TimingOptions {
-  return { ...timing, ...def.timing };
+  const cap = (key: keyof TimingOptions) => Math.min(timing[key], def.timing?.[key] ?? timing[key]);
+  return { iterations: cap('iterations'), warmupIterations: cap('warmupIterations'), timeMs: cap('timeMs') };
 }
 
 /** Prepares `def` and times it (measure.ts). */

@@ -1,5 +1,6 @@
 import { rendererLabel } from './browser';
-import { missingKernelReason } from './run';
+import { BENCH_DEFAULTS } from './defaults';
+import { missingKernelReason, taskTiming } from './run';
 import { syntheticShoes } from '../../models/testing';
 import { matchesOnly, unmatchedFilters } from './tasks';
 
@@ -13,6 +14,16 @@ describe('task selection', () => {
     const ids = ['train-step/vae@tensorflow', 'sample/vae@wasm'];
     expect(unmatchedFilters(['vae@', 'train/vae', 'gan'], ids)).toEqual(['train/vae', 'gan']);
     expect(unmatchedFilters([], ids)).toEqual([]);
+  });
+});
+
+describe('timing', () => {
+  const slow = { timing: BENCH_DEFAULTS.evaluationTiming } as Parameters<typeof taskTiming>[0];
+  test("a slow task's own timing caps the run's, so --quick stays quick", () => {
+    const full = { iterations: 10, warmupIterations: 3, timeMs: 3000 };
+    expect(taskTiming(slow, full)).toEqual({ iterations: 8, warmupIterations: 1, timeMs: 0 });
+    expect(taskTiming(slow, BENCH_DEFAULTS.quick)).toEqual({ iterations: 3, warmupIterations: 1, timeMs: 0 });
+    expect(taskTiming({} as Parameters<typeof taskTiming>[0], full)).toEqual(full);
   });
 });
 

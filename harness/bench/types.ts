@@ -271,7 +271,7 @@ export interface BaselineFile {
   cpus: number;
   /**
    * `commit` and `createdAt` per task: a save replaces only the tasks its run completed. `threads`
-   * (the backend's) and, natively, `libtensorflow`: a task timed with others is not compared
+   * (the backend's) and, on `tensorflow`, `libtensorflow`: a task timed with others is not compared
    * (absent in baselines saved before these fields, or for backends without a thread count: not checked).
    * `peerTorch`: the PyTorch version `peerRatio` was measured against; a run with another one
    * does not divide by it.

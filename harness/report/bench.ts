@@ -41,7 +41,7 @@ export function benchToData(report: BenchReport): BenchData {
   const provenance =
     `${report.createdAt}, commit ${env.commit}, ${env.cpuModel} (${env.cpus} CPUs, load ${env.loadAverage.toFixed(2)} at start), ` +
     `batch ${s.batch}, ≥${s.iterations} iterations and ≥${s.timeMs} ms per task after ${s.warmupIterations} warm-up` +
-    ' (the evaluation task fewer: see its samples)' +
+    ' (a slow task may take fewer: see its samples)' +
     (s.quick ? ', quick smoke run (too few samples to compare)' : '');
   const peer = report.peer.status === 'completed'
     ? `PyTorch ${report.peer.torch}, ${report.peer.threads} threads, batch ${report.peer.batch}; ratio on tensorflow = median over rounds of alternating blocks (tfjs median step ÷ PyTorch's), with the sign test's 95 % interval from 6 rounds on; elsewhere tfjs p50 ÷ PyTorch p50`

@@ -30,11 +30,11 @@ export function classIndices(labels: Uint8Array): Int32Array {
 }
 
 export function trainClassifier(data: ImageSet, opts: { seed: number; steps: number; batchSize: number; onStep?: (step: number, loss: number) => void }): tf.LayersModel {
-  const model = buildClassifier(opts.seed);
-  const optimizer = tf.train.adam(1e-3);
   const targets = classIndices(data.labels);
   const stray = targets.findIndex((t) => t < 0);
   if (stray >= 0) throw new RangeError(`classifier: expected training labels among ${CLASSIFIER_CLASSES.join(', ')}, found ${data.labels[stray]} (image ${stray})`);
+  const model = buildClassifier(opts.seed);
+  const optimizer = tf.train.adam(1e-3);
   for (let step = 0; step < opts.steps; step++) {
     const idx = batchIndices(data.count, opts.batchSize, deriveSeed(opts.seed, 'classifier'), step);
     const loss = tf.tidy(() => {
