@@ -1,12 +1,12 @@
 /** The report builder without a browser: every bad input becomes a reason, claims decide as stated. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReportFixtures } from '../../fixtures/report-inputs';
 import { sha256 } from '../../models/checksum';
 import { encodePng } from '../golden/png';
 import { readBench } from './bench';
-import { collectReport, jsonForScript } from './build';
+import { buildReport, collectReport, jsonForScript } from './build';
 import { lossClaims, spearman, spearmanInterval, stepLogToSeries } from './curves';
 import { collectGoldens } from './goldens';
 import { unloadableCheckpoint } from './images';
@@ -234,4 +234,37 @@ test('metrics scored on another checkpoint than the report shows (a --skip-evalu
   mkdirSync(join(inputs.checkpointsDir, 'vae', 'manifest.json'));
   const unreadable = section();
   expect(unreadable.status === 'missing' && unreadable.reason).toMatch(/: vae \(scored at step \?; .*vae\/manifest\.json cannot be read \(Error: EISDIR/);
+});
+
+test('a rebuild removes the assets the new page does not use, only after writing it; a build that fails before that leaves the old page whole', () => {
+  const inputs = writeReportFixtures(dir);
+  const png = encodePng({ width: 2, height: 2, channels: 4, data: new Uint8Array(16).fill(255) });
+  mkdirSync(join(inputs.snapshotsDir, 'extra'), { recursive: true });
+  writeFileSync(join(inputs.snapshotsDir, 'extra', 'gone.png'), png);
+  const outDir = join(dir, 'out');
+  const sources = (html: string) => [...html.matchAll(/"src":"assets\/([^"]+)"/g)].map((m) => m[1]!);
+  const first = buildReport({ ...inputs, outDir, date: 'd', commit: 'c' });
+  const firstHtml = readFileSync(first.indexPath, 'utf8');
+  const extra = sources(firstHtml).find((s) => s.startsWith('golden-extra'));
+  expect(extra).toBeDefined();
+  rmSync(join(inputs.snapshotsDir, 'extra'), { recursive: true });
+  // The new page cannot be written: the old one keeps every file it refers to.
+  jest.isolateModules(() => {
+    jest.doMock('../../models/atomic-write', () => {
+      const actual = jest.requireActual<typeof import('../../models/atomic-write')>('../../models/atomic-write');
+      return { ...actual, writeFileAtomically: (path: string, content: string | Buffer) => {
+        if (path.endsWith('index.html')) throw new Error('ENOSPC: no space left on device');
+        actual.writeFileAtomically(path, content);
+      } };
+    });
+    const { buildReport: build } = require('./build') as typeof import('./build');
+    expect(() => build({ ...inputs, outDir, date: 'd', commit: 'c' })).toThrow('ENOSPC');
+  });
+  jest.dontMock('../../models/atomic-write');
+  expect(readFileSync(first.indexPath, 'utf8')).toBe(firstHtml);
+  expect(sources(firstHtml).filter((s) => !existsSync(join(outDir, 'assets', s)))).toEqual([]);
+  // A build that completes removes what only the old page used.
+  const second = buildReport({ ...inputs, outDir, date: 'd', commit: 'c' });
+  expect(existsSync(join(outDir, 'assets', extra!))).toBe(false);
+  expect(sources(readFileSync(second.indexPath, 'utf8')).filter((s) => !existsSync(join(outDir, 'assets', s)))).toEqual([]);
 });

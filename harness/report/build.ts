@@ -8,11 +8,11 @@
  * Every write is atomic: assets/ is built beside the old one and swapped in, files are written to
  * a temporary name and renamed.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
-import { writeFileAtomically, writeFolderAtomically } from '../../models/atomic-write';
+import { writeFileAtomically } from '../../models/atomic-write';
 import { readBench } from './bench';
 import { buildCurves, lossClaims } from './curves';
 import { PROJECT_ROOT, REPORT_DEFAULTS } from './defaults';
@@ -380,11 +380,15 @@ export function buildReport(o: BuildOptions): BuildResult {
   assets.set('viewer.js', compileViewer());
   assets.set('viewer.css', readFileSync(join(VIEWER_DIR, 'viewer.css')));
   assets.set('chart.umd.min.js', readFileSync(CHART_JS));
-  writeFolderAtomically(join(outDir, 'assets'), Object.fromEntries(assets), { what: 'report assets' });
+  // Assets first, each file atomically, and the old ones removed only once the new page is in
+  // place: a build that stops part-way leaves the previous page with every file it refers to.
+  const assetsDir = join(outDir, 'assets');
+  for (const [name, content] of assets) writeFileAtomically(join(assetsDir, name), content);
   const jsonPath = join(outDir, 'report.json');
   const indexPath = join(outDir, 'index.html');
   writeFileAtomically(jsonPath, JSON.stringify(data, null, 1) + '\n');
   writeFileAtomically(indexPath, renderIndexHtml(data));
+  for (const stale of readdirSync(assetsDir).filter((f) => !assets.has(f))) rmSync(join(assetsDir, stale), { recursive: true, force: true });
   return { outDir, indexPath, jsonPath, url: pathToFileURL(indexPath).href, data };
 }
 
