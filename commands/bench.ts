@@ -352,10 +352,9 @@ export async function runBench(o: BenchCommand): Promise<void> {
       saveBaseline(baselinePath, merged);
       return merged;
     });
-    const savedNow = new Set(saved.tasks.filter((t) => t.createdAt === report.createdAt).map((t) => t.id));
-    const kept = report.tasks.filter((t) => flaggedTiming(t, o.threshold) && !savedNow.has(t.id)).map((t) => t.id);
-    const fromRun = report.tasks.filter((t) => t.status === 'completed').length - kept.length;
-    log(`wrote baseline ${baselinePath}: ${fromRun} tasks from this run, ${saved.tasks.length} in all` +
+    const fromRun = saved.tasks.filter((t) => t.createdAt === report.createdAt);
+    const kept = report.tasks.filter((t) => flaggedTiming(t, o.threshold) && saved.tasks.some((s) => s.id === t.id && s.createdAt !== report.createdAt)).map((t) => t.id);
+    log(`wrote baseline ${baselinePath}: ${fromRun.length} tasks from this run, ${saved.tasks.length} in all` +
       (kept.length ? `; kept the earlier entries of ${kept.join(', ')}: flagged in this run (cleared or not), so no reference` : ''));
   } else if (o.saveBaseline) {
     problems.push(`baseline not saved (${baselinePath} unchanged) because of the errors above`);

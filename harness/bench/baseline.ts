@@ -111,7 +111,7 @@ export function mergeBaseline(previous: BaselineFile | undefined, report: BenchR
   const fresh = reportToBaseline(report);
   const byId = new Map(fresh.tasks.map((t) => [t.id, t]));
   const known = new Set(knownIds);
-  const kept = (previous?.tasks ?? []).filter((t) => known.has(t.id) || byId.has(t.id)).map((t) => byId.get(t.id) ?? t);
+  const kept = previous.tasks.filter((t) => known.has(t.id) || byId.has(t.id)).map((t) => byId.get(t.id) ?? t);
   const keptIds = new Set(kept.map((t) => t.id));
   return { ...fresh, tasks: [...kept, ...fresh.tasks.filter((t) => !keptIds.has(t.id))] };
 }

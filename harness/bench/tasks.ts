@@ -35,7 +35,7 @@ export interface TaskDefinition {
   /** TensorFlow.js kernels the backend must register (none for plain-JS tasks). */
   kernels: readonly string[];
   flops: TaskFlops | null;
-  /** Overrides the run's timing for tasks whose one iteration takes seconds. */
+  /** Caps the run's timing for tasks whose one iteration takes seconds (`taskTiming`). */
   timing?: Partial<TimingOptions>;
   prepare(): Prepared;
 }

@@ -263,8 +263,11 @@ test('a rebuild removes the assets the new page does not use, only after writing
   jest.dontMock('../../models/atomic-write');
   expect(readFileSync(first.indexPath, 'utf8')).toBe(firstHtml);
   expect(sources(firstHtml).filter((s) => !existsSync(join(outDir, 'assets', s)))).toEqual([]);
-  // A build that completes removes what only the old page used.
+  // A build that completes removes what only the old page used, but not another build's file in flight.
+  const inFlight = join(outDir, 'assets', 'viewer.js.4242-abc.tmp');
+  writeFileSync(inFlight, 'x');
   const second = buildReport({ ...inputs, outDir, date: 'd', commit: 'c' });
   expect(existsSync(join(outDir, 'assets', extra!))).toBe(false);
+  expect(existsSync(inFlight)).toBe(true);
   expect(sources(readFileSync(second.indexPath, 'utf8')).filter((s) => !existsSync(join(outDir, 'assets', s)))).toEqual([]);
 });

@@ -5,8 +5,8 @@
  * cannot fetch report.json). Nothing here needs TensorFlow: images arrive as plain pixel arrays
  * (images.ts makes them from the checkpoints; tests pass synthetic ones).
  *
- * Every write is atomic: assets/ is built beside the old one and swapped in, files are written to
- * a temporary name and renamed.
+ * Every file is written to a temporary name and renamed; assets the new page no longer uses are
+ * removed only after it is in place, so every file a page refers to exists.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -102,7 +102,7 @@ export interface BuildResult {
 
 // ─── Assets ──────────────────────────────────────────────────────────────────────────────────
 
-/** Files for assets/, collected in memory and written in one swap. */
+/** Files for assets/, collected in memory, then written (buildReport). */
 class AssetSet {
   readonly files = new Map<string, Buffer | string>();
 
@@ -381,14 +381,15 @@ export function buildReport(o: BuildOptions): BuildResult {
   assets.set('viewer.css', readFileSync(join(VIEWER_DIR, 'viewer.css')));
   assets.set('chart.umd.min.js', readFileSync(CHART_JS));
   // Assets first, each file atomically, and the old ones removed only once the new page is in
-  // place: a build that stops part-way leaves the previous page with every file it refers to.
+  // place: a build that stops part-way leaves every file the previous page refers to. Another
+  // build's temporary files are not old assets.
   const assetsDir = join(outDir, 'assets');
   for (const [name, content] of assets) writeFileAtomically(join(assetsDir, name), content);
   const jsonPath = join(outDir, 'report.json');
   const indexPath = join(outDir, 'index.html');
   writeFileAtomically(jsonPath, JSON.stringify(data, null, 1) + '\n');
   writeFileAtomically(indexPath, renderIndexHtml(data));
-  for (const stale of readdirSync(assetsDir).filter((f) => !assets.has(f))) rmSync(join(assetsDir, stale), { recursive: true, force: true });
+  for (const stale of readdirSync(assetsDir).filter((f) => !assets.has(f) && !f.endsWith('.tmp'))) rmSync(join(assetsDir, stale), { recursive: true, force: true });
   return { outDir, indexPath, jsonPath, url: pathToFileURL(indexPath).href, data };
 }
 
