@@ -58,10 +58,10 @@ function taskSetup(t: CompletedTask, report: BenchReport): Pick<BaselineTask, 't
 /** How the setup of `t` differs from the baseline task's, or undefined; fields the baseline lacks are not checked. */
 function setupDifference(t: CompletedTask, base: BaselineTask, report: BenchReport): string | undefined {
   const now = taskSetup(t, report);
-  // Entries saved before tensorflow-gpu's went unstamped carry the CPU binding's libtensorflow: not compared.
+  // Only what both record: older entries lack fields, and tensorflow-gpu's once carried the CPU binding's libtensorflow.
   const differences = (['threads', 'libtensorflow'] as const)
-    .filter((key) => base[key] !== undefined && base[key] !== now[key] && (key !== 'libtensorflow' || t.backend === 'tensorflow'))
-    .map((key) => `${key} ${JSON.stringify(now[key] ?? null)}, baseline ${JSON.stringify(base[key])}`);
+    .filter((key) => base[key] !== undefined && now[key] !== undefined && base[key] !== now[key])
+    .map((key) => `${key} ${JSON.stringify(now[key])}, baseline ${JSON.stringify(base[key])}`);
   return differences.length ? `${t.id}: ${differences.join('; ')}` : undefined;
 }
 
