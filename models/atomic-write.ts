@@ -52,6 +52,11 @@ function writeId(): string {
   return `${process.pid}-${Math.random().toString(36).slice(2)}`;
 }
 
+/** Whether a file name is a write in flight (or left by one that died): every temporary ends so. */
+export function isTemporaryName(name: string): boolean {
+  return name.endsWith('.tmp');
+}
+
 /** `<target>.<id>.<suffix>`: beside the target, on its file system. */
 function besideTarget(target: string, suffix: string, id = writeId()): string {
   return `${target}.${id}.${suffix}`;

@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
-import { writeFileAtomically } from '../../models/atomic-write';
+import { isTemporaryName, writeFileAtomically } from '../../models/atomic-write';
 import { readBench } from './bench';
 import { buildCurves, lossClaims } from './curves';
 import { PROJECT_ROOT, REPORT_DEFAULTS } from './defaults';
@@ -389,7 +389,7 @@ export function buildReport(o: BuildOptions): BuildResult {
   const indexPath = join(outDir, 'index.html');
   writeFileAtomically(jsonPath, JSON.stringify(data, null, 1) + '\n');
   writeFileAtomically(indexPath, renderIndexHtml(data));
-  for (const stale of readdirSync(assetsDir).filter((f) => !assets.has(f) && !f.endsWith('.tmp'))) rmSync(join(assetsDir, stale), { recursive: true, force: true });
+  for (const stale of readdirSync(assetsDir).filter((f) => !assets.has(f) && !isTemporaryName(f))) rmSync(join(assetsDir, stale), { recursive: true, force: true });
   return { outDir, indexPath, jsonPath, url: pathToFileURL(indexPath).href, data };
 }
 
